@@ -1,0 +1,27 @@
+/**
+ * Registry of the emulator's route modules.
+ *
+ * HOW TO REGISTER A MODULE (E2 and anyone else): write `src/emulator/routes/<group>.ts` exporting
+ * `export const <group>Routes: Route[] = [...]` (types from `../router.js`), then add ONE import line and ONE entry in
+ * `ROUTE_MODULES` below. Nothing else needs to change: the server picks the routes up, counts their quota
+ * (`openapi/quota/get` knows their paths), logs them, and applies tokens/faults/body rules per the Route fields.
+ * Admin/scripting endpoints go under `/__emulator/...` with `auth: 'none'`.
+ */
+import type { Route } from '../router.js';
+import { tokenRoutes } from './token.js';
+import { mediaRoutes } from './media.js';
+import { draftRoutes } from './draft.js';
+import { freepublishRoutes } from './freepublish.js';
+import { apiManageRoutes } from './apimanage.js';
+
+export const ROUTE_MODULES: ReadonlyArray<readonly Route[]> = [
+  tokenRoutes,
+  mediaRoutes,
+  draftRoutes,
+  freepublishRoutes,
+  apiManageRoutes,
+];
+
+export function allRoutes(): Route[] {
+  return ROUTE_MODULES.flat();
+}
