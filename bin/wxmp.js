@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The CLI runs the compiled library (dist/ is built by `npm install`/`npm ci` through the `prepare` script).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(fileURLToPath(entry))) {
+  console.error('wxmp: dist/ is missing. Run `npm install` (it compiles the TypeScript sources), or `npm run compile`.');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv);

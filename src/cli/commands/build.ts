@@ -1,0 +1,161 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { loadPost } from '../../content/post.js';
+import { buildPostPage, buildPreviewPage, type PreviewEntry } from '../../preview/page.js';
+import { renderPost, type RenderedPost } from '../../render/render.js';
+import type { ImageRef } from '../../render/types.js';
+import { problemToJson } from '../../util/messages.js';
+import { countBySeverity, formatBytes, plural, printJson, printProblems } from '../output.js';
+import { loadProject, selectPosts } from '../project.js';
+
+interface BuildOptions {
+  root?: string;
+  config?: string;
+  out?: string;
+  json?: boolean;
+  theme?: string;
+  quiet?: boolean;
+}
+
+export function registerBuildCommand(program: Command): void {
+  program
+    .command('build')
+    .description('Render posts to WeChat HTML and a preview page (no credentials, no network)')
+    .argument('[posts...]', 'post files or globs, relative to the root (default: the config\'s include)')
+    .option('--root <dir>', 'the posts repo', process.cwd())
+    .option('--config <file>', 'config file (default: wxmp.config.ts in the root)')
+    .option('--out <dir>', 'output folder (default: the config\'s outDir, "out")')
+    .option('--theme <name>', 'theme for every post (overrides config and front matter)')
+    .option('--json', 'print a JSON report instead of text')
+    .option('-q, --quiet', 'print only problems and the summary')
+    .addHelpText(
+      'after',
+      `
+Writes, per post, <out>/<name>.html (exactly the HTML WeChat receives) and <name>.preview.html (a phone-width page),
+plus <out>/index.html previewing every post, with local images shown from disk.
+Exit code 1 when any post has an error.
+
+Examples:
+  wxmp build                              # every post of the config's include (posts/**/*.md)
+  wxmp build --root ~/blog 'content/**/*.md' --theme github
+  wxmp build --json | jq '.posts[] | select(.messages | length > 0)'`,
+    )
+    .action(async (patterns: string[], options: BuildOptions) => {
+      process.exitCode = await runBuild(patterns, options);
+    });
+}
+
+export async function runBuild(patterns: string[], options: BuildOptions): Promise<number> {
+  const project = await loadProject(options);
+  const { root, config } = project;
+  const outDir = path.resolve(root, options.out ?? config.outDir);
+  const files = await selectPosts(project, patterns);
+  if (files.length === 0) {
+    const where = patterns.length ? patterns.join(' ') : config.include.join(', ');
+    process.stderr.write(`wxmp: no posts match ${where} under ${root}\n`);
+    return 1;
+  }
+  await mkdir(outDir, { recursive: true });
+  const names = outputNames(files.map((f) => path.relative(root, f)));
+  const results: { rendered?: RenderedPost; source: string; output: string; skipped?: boolean }[] = [];
+  const entries: PreviewEntry[] = [];
+  // The preview shows local images from disk: paths relative to the output folder (every page sits at its top).
+  const resolveImage = (ref: ImageRef) =>
+    ref.kind === 'local' && ref.exists && ref.path ? toRelativeUrl(outDir, ref.path) : undefined;
+
+  for (const [i, file] of files.entries()) {
+    const post = await loadPost(file, root, config);
+    const name = names[i]!;
+    if (post.meta.draft === true) {
+      results.push({ source: post.source, output: '', skipped: true });
+      if (!options.json && !options.quiet) process.stderr.write(`${pc.dim('skip')} ${post.source} ${pc.dim('(draft: true)')}\n`);
+      continue;
+    }
+    const rendered = await renderPost(post, { root, config, theme: options.theme, resolveImage });
+    const htmlFile = path.join(outDir, `${name}.html`);
+    await writeFile(htmlFile, rendered.html);
+    const counts = countBySeverity(rendered.messages);
+    const entry: PreviewEntry = {
+      title: rendered.title || post.source,
+      source: post.source,
+      href: `${name}.preview.html`,
+      html: rendered.html,
+      digest: rendered.digest,
+      errors: counts.errors,
+      warnings: counts.warnings,
+    };
+    entries.push(entry);
+    await writeFile(path.join(outDir, `${name}.preview.html`), buildPostPage(entry));
+    results.push({ rendered, source: post.source, output: path.relative(root, htmlFile).split(path.sep).join('/') });
+    if (!options.json) {
+      const mark = counts.errors ? pc.red('✗') : counts.warnings ? pc.yellow('!') : pc.green('✓');
+      if (!options.quiet || counts.errors || counts.warnings) {
+        process.stderr.write(`${mark} ${post.source} ${pc.dim(`→ ${name}.html  ${formatBytes(rendered.sizes.htmlBytes)}`)}\n`);
+      }
+      printProblems(options.quiet ? rendered.messages.filter((m) => m.fatal !== undefined) : rendered.messages);
+    }
+  }
+
+  const indexFile = path.join(outDir, 'index.html');
+  await writeFile(indexFile, buildPreviewPage(entries, { title: `wxmp preview — ${path.basename(root)}` }));
+
+  const all = results.flatMap((r) => r.rendered?.messages ?? []);
+  const counts = countBySeverity(all);
+  if (options.json) {
+    printJson({
+      root,
+      index: path.relative(root, indexFile).split(path.sep).join('/'),
+      posts: results.map((r) =>
+        r.rendered
+          ? {
+              source: r.source,
+              output: r.output,
+              title: r.rendered.title,
+              author: r.rendered.author ?? null,
+              digest: r.rendered.digest,
+              theme: r.rendered.theme,
+              cover: r.rendered.cover?.src ?? null,
+              images: r.rendered.images.map((img) => ({ src: img.src, kind: img.kind, line: img.line ?? null })),
+              messages: r.rendered.messages.map(problemToJson),
+              sizes: r.rendered.sizes,
+              ok: r.rendered.ok,
+            }
+          : { source: r.source, skipped: true, reason: 'draft' },
+      ),
+      summary: { posts: results.length, ...counts },
+    });
+  } else {
+    const built = results.filter((r) => r.rendered).length;
+    const skipped = results.length - built;
+    process.stderr.write(
+      `\nBuilt ${plural(built, 'post')}${skipped ? `, skipped ${skipped}` : ''}: ${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')} → ${path.relative(process.cwd(), indexFile) || indexFile}\n`,
+    );
+  }
+  return counts.errors > 0 ? 1 : 0;
+}
+
+/**
+ * Output names, flat in one folder so that every page can reach local images with the same relative paths:
+ * the path below the posts' common folder with `/` → `--`; a bundle's `index.md` is named after its folder.
+ */
+export function outputNames(sources: string[]): string[] {
+  const parts = sources.map((s) => s.split(path.sep).join('/').replace(/\.(md|markdown)$/i, '').split('/'));
+  let common = 0;
+  const first = parts[0] ?? [];
+  while (common < first.length - 1 && parts.every((p) => p.length - 1 > common && p[common] === first[common])) common++;
+  const used = new Map<string, number>();
+  return parts.map((p) => {
+    let segs = p.slice(common);
+    if (segs.length > 1 && /^(_?index|readme)$/i.test(segs[segs.length - 1]!)) segs = segs.slice(0, -1);
+    const base = segs.join('--').replace(/[\\:*?"<>|\s]+/g, '-') || 'post';
+    const n = used.get(base) ?? 0;
+    used.set(base, n + 1);
+    return n ? `${base}-${n + 1}` : base;
+  });
+}
+
+function toRelativeUrl(fromDir: string, file: string): string {
+  return path.relative(fromDir, file).split(path.sep).map(encodeURIComponent).join('/');
+}

@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { loadDotEnv } from '../config/env.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { discoverPosts } from '../content/discover.js';
+
+export interface ProjectOptions {
+  root?: string;
+  config?: string;
+}
+
+/** Loads `.env` and the config of the posts repo at `--root` (default: the current directory). */
+export async function loadProject(options: ProjectOptions): Promise<LoadedConfig> {
+  const root = path.resolve(options.root ?? process.cwd());
+  loadDotEnv(root);
+  return loadConfig(root, options.config);
+}
+
+/** The posts to work on: positional files/globs when given (relative to the root), else the config's include. */
+export async function selectPosts(project: LoadedConfig, patterns: string[] = []): Promise<string[]> {
+  const include = patterns.length
+    ? patterns.map((p) => path.relative(project.root, path.resolve(project.root, p)).split(path.sep).join('/'))
+    : project.config.include;
+  return discoverPosts({ root: project.root, include, exclude: project.config.exclude });
+}

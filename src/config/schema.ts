@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/** Front-matter keys that mean the same thing in other blog engines (Hugo, Hexo, VuePress, Jekyll…). */
+export const defaultFrontMatterAliases: Record<string, string[]> = {
+  title: [],
+  author: ['authors'],
+  digest: ['description', 'summary', 'excerpt', 'abstract'],
+  cover: ['banner', 'image', 'thumbnail', 'cover_image', 'featured_image', 'featuredImage', 'heroImage'],
+  source_url: ['canonical', 'canonical_url', 'canonicalURL', 'original_url'],
+};
+
+const accountSchema = z
+  .object({
+    /** The account's AppID (开发者ID). Not a secret. */
+    appId: z.string().min(1),
+    /** Name of the environment variable holding the AppSecret (default: WECHAT_APP_SECRET_<NAME>). */
+    appSecretEnv: z.string().optional(),
+    /** API origin for this account (an emulator or a fixed-IP relay). */
+    apiBase: z.string().url().optional(),
+    proxy: z.string().optional(),
+    /** Default author for this account's posts. */
+    author: z.string().optional(),
+  })
+  .strict();
+
+const renderSchema = z
+  .object({
+    /** What happens to links outside mp.weixin.qq.com (WeChat does not make them clickable). */
+    links: z.enum(['references', 'text', 'keep']).default('references'),
+    /** Insert a space between Chinese and Latin letters/digits. Per post: `cjk_spacing: false`. */
+    cjkSpacing: z.boolean().default(true),
+    /** Render TeX math (`$…$`, `$$…$$`) to SVG. */
+    math: z.boolean().default(true),
+    tabSize: z.number().int().min(1).max(16).default(4),
+    codeLineNumbers: z.boolean().default(false),
+  })
+  .strict();
+
+const lintSchema = z
+  .object({
+    /** Hard limit on title length in characters (WeChat answers 45003 above it; observed 64). */
+    titleMax: z.number().int().positive().default(64),
+    /** Warn above this many characters (the documented 32; longer titles are cut in chat lists). */
+    titleWarn: z.number().int().positive().default(32),
+    authorMax: z.number().int().positive().default(16),
+    digestMax: z.number().int().positive().default(128),
+    /** Documented: content must be under 20,000 characters and under 1 MB. */
+    maxTextChars: z.number().int().positive().default(20_000),
+    maxHtmlBytes: z.number().int().positive().default(1_000_000),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** Globs of posts, relative to the root. */
+    include: z.array(z.string()).min(1).default(['posts/**/*.md']),
+    exclude: z.array(z.string()).default(['**/node_modules/**', '**/README.md', '**/_*.md']),
+    /** Folder that site-absolute paths (`/images/a.png`) resolve against: Hugo `static`, VuePress `public`. */
+    staticDir: z.string().optional(),
+    /** Extra folder of themes (each `<name>/theme.css` + `template.html`); the built-in themes stay available. */
+    templatesDir: z.string().optional(),
+    theme: z.string().default('default'),
+    /** Default author when a post has none. */
+    author: z.string().optional(),
+    /** Cover used when a post has no `cover` and no image. */
+    defaultCover: z.string().optional(),
+    /** "阅读原文" link: a template with {slug} (file name without extension), {path} (relative path without extension). */
+    sourceUrl: z.string().optional(),
+    /** Open comments on new drafts (needs the comment privilege, else WeChat answers 88000). */
+    comments: z.boolean().default(false),
+    fansOnlyComments: z.boolean().default(false),
+    frontMatter: z
+      .object({
+        aliases: z.record(z.string(), z.array(z.string())).default(defaultFrontMatterAliases),
+        /** Without a `title`, use the first `# heading` (and remove it from the body, WeChat shows the title). */
+        titleFromHeading: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    render: renderSchema.prefault({}),
+    lint: lintSchema.prefault({}),
+    /** Output folder of `wxmp build`, relative to the root. */
+    outDir: z.string().default('out'),
+    /** API origin (default https://api.weixin.qq.com). Env WXMP_API_BASE wins. */
+    apiBase: z.string().url().optional(),
+    /** HTTP proxy for API calls (a fixed-IP relay for the IP whitelist). Env WXMP_PROXY wins. */
+    proxy: z.string().optional(),
+    /** Several accounts: name → AppID; secrets come from the environment only. */
+    accounts: z.record(z.string(), accountSchema).default({}),
+    /** Account used by posts without `account:` (default: the only one, or WECHAT_APP_ID). */
+    defaultAccount: z.string().optional(),
+    /** Parallel uploads/draft writes during sync. */
+    concurrency: z.number().int().min(1).max(32).default(4),
+  })
+  .strict();
+
+/** What a user writes in wxmp.config.ts. */
+export type WxmpUserConfig = z.input<typeof configSchema>;
+/** The validated config with defaults applied. */
+export type WxmpConfig = z.output<typeof configSchema>;
+export type AccountConfig = z.output<typeof accountSchema>;
+
+/** Typed helper for `wxmp.config.ts` (like Vite's): `export default defineConfig({ theme: 'github' })`. */
+export function defineConfig(config: WxmpUserConfig): WxmpUserConfig {
+  return config;
+}

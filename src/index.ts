@@ -1,0 +1,20 @@
+/**
+ * wxmp as a library: config, posts, the WeChat renderer, the API client and the offline emulator.
+ * The CLI (`wxmp`) and the GitHub Action are thin shells over these functions.
+ */
+export { defineConfig, configSchema, defaultFrontMatterAliases } from './config/schema.js';
+export type { WxmpConfig, WxmpUserConfig, AccountConfig } from './config/schema.js';
+export { loadConfig, resolveConfig, ConfigError } from './config/load.js';
+export { loadDotEnv } from './config/env.js';
+export { discoverPosts } from './content/discover.js';
+export { loadPost, parsePost, postMetaSchema } from './content/post.js';
+export type { Post, PostMeta } from './content/post.js';
+export { parseFrontMatter, FrontMatterError } from './content/front-matter.js';
+export { renderPost, renderMarkdown, RENDERER_VERSION, builtinTemplatesDir } from './render/render.js';
+export type { RenderedPost, RenderOptions } from './render/render.js';
+export { createProcessor } from './render/processor.js';
+export { loadTheme, listThemes } from './render/theme.js';
+export type { Theme } from './render/theme.js';
+export type { ImageRef, ImageResolver, RenderSettings, LinkMode } from './render/types.js';
+export { formatProblem, problemToJson } from './util/messages.js';
+export type { Problem, JsonProblem } from './util/messages.js';

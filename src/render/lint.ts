@@ -1,0 +1,106 @@
+import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { WxmpConfig } from '../config/schema.js';
+import { lineOfKey } from '../content/front-matter.js';
+import type { Post } from '../content/post.js';
+import { formatOfExtension, sniffImageFormat, type ImageFormat } from '../util/image-type.js';
+import { problem, type Problem } from '../util/messages.js';
+import type { RenderedPost } from './render.js';
+import type { ImageRef } from './types.js';
+
+const MB = 1024 * 1024;
+/** media/uploadimg takes jpg/png strictly under 1 MB (wechat-api.md §4.1); anything else is converted by the sync. */
+const UPLOADIMG_FORMATS = new Set<ImageFormat>(['jpeg', 'png']);
+
+/**
+ * Preflight checks against WeChat's documented limits (wechat-api.md §5.1), run on every rendered post before anything
+ * could be sent. Limits come from the config's `lint` section.
+ */
+export async function lintArticle(article: RenderedPost, post: Post, config: WxmpConfig): Promise<Problem[]> {
+  const { lint } = config;
+  const out: Problem[] = [];
+  const file = post.source;
+  const at = (key: string) => ({ line: lineOfKey(post.frontMatter, key) });
+  const chars = (text: string) => [...text].length;
+
+  if (!article.title) {
+    out.push(problem(file, 'Missing title: add `title:` to the front matter or start the post with `# Title`', { line: 1 }, 'title-missing', 'error'));
+  } else if (chars(article.title) > lint.titleMax) {
+    out.push(problem(file, `Title is ${chars(article.title)} characters, WeChat allows ${lint.titleMax}`, at('title'), 'title-too-long', 'error'));
+  } else if (chars(article.title) > lint.titleWarn) {
+    out.push(
+      problem(file, `Title is ${chars(article.title)} characters, over the documented ${lint.titleWarn}: it may be cut in chat lists`, at('title'), 'title-long', 'warning'),
+    );
+  }
+  if (article.author && chars(article.author) > lint.authorMax) {
+    out.push(problem(file, `Author is ${chars(article.author)} characters, WeChat allows ${lint.authorMax}`, at('author'), 'author-too-long', 'error'));
+  }
+  if (!article.digestDerived && chars(article.digest) > lint.digestMax) {
+    out.push(problem(file, `Digest is ${chars(article.digest)} characters, WeChat allows ${lint.digestMax}`, at('digest'), 'digest-too-long', 'error'));
+  }
+  if (article.sizes.textChars >= lint.maxTextChars) {
+    out.push(
+      problem(file, `Text is ${article.sizes.textChars} characters, WeChat requires fewer than ${lint.maxTextChars}: split the post`, { line: 1 }, 'content-too-long', 'error'),
+    );
+  }
+  if (article.sizes.htmlBytes >= lint.maxHtmlBytes) {
+    out.push(
+      problem(file, `HTML is ${(article.sizes.htmlBytes / MB).toFixed(2)} MB, WeChat requires less than ${(lint.maxHtmlBytes / MB).toFixed(2)} MB`, { line: 1 }, 'html-too-large', 'error'),
+    );
+  }
+
+  for (const image of article.images) out.push(...(await lintImage(file, image)));
+
+  if (!article.cover) {
+    out.push(problem(file, 'No cover: add `cover:` to the front matter, an image to the post, or `defaultCover` to the config', { line: 1 }, 'cover-missing', 'warning'));
+  } else if (post.meta.cover) {
+    if (article.cover.kind === 'local' && !article.cover.exists) {
+      out.push(problem(file, `Cannot find cover \`${article.cover.src}\``, at('cover'), 'cover-missing-file', 'error'));
+    } else {
+      out.push(...(await lintImage(file, { ...article.cover, ...at('cover') })));
+    }
+  }
+  return out;
+}
+
+async function lintImage(file: string, image: ImageRef): Promise<Problem[]> {
+  const place = { line: image.line, column: image.column };
+  if (image.kind === 'remote') {
+    return [problem(file, `Remote image \`${image.src}\` will be downloaded and re-hosted on WeChat (WeChat filters other hosts)`, place, 'image-remote', 'info')];
+  }
+  if (image.kind !== 'local' || !image.exists || !image.path) return [];
+  const info = await readImageInfo(image.path);
+  const out: Problem[] = [];
+  const name = image.src;
+  if (!info.format) {
+    return [problem(file, `\`${name}\` is not an image WeChat or wxmp can read`, place, 'image-format-unknown', 'error')];
+  }
+  const declared = formatOfExtension(path.extname(image.path));
+  if (declared && declared !== info.format && !(declared === 'png' && info.format === 'apng')) {
+    out.push(problem(file, `\`${name}\` is ${info.format.toUpperCase()} data with a .${path.extname(image.path).slice(1)} name`, place, 'image-extension-mismatch', 'warning'));
+  }
+  if (!UPLOADIMG_FORMATS.has(info.format)) {
+    const target = info.format === 'gif' || info.format === 'apng' ? 'its first frame as PNG' : 'PNG';
+    out.push(problem(file, `\`${name}\` is ${info.format.toUpperCase()}: WeChat takes JPEG/PNG, wxmp will upload ${target}`, place, 'image-convert', 'info'));
+  } else if (info.size >= MB) {
+    out.push(
+      problem(file, `\`${name}\` is ${(info.size / MB).toFixed(1)} MB: WeChat takes body images under 1 MB, wxmp will recompress it`, place, 'image-recompress', 'info'),
+    );
+  }
+  if (info.size > 20 * MB) {
+    out.push(problem(file, `\`${name}\` is ${(info.size / MB).toFixed(1)} MB: consider a smaller original`, place, 'image-huge', 'warning'));
+  }
+  return out;
+}
+
+export async function readImageInfo(file: string): Promise<{ format?: ImageFormat; size: number }> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const { size } = await stat(file);
+    return { format: sniffImageFormat(head.subarray(0, bytesRead)), size };
+  } finally {
+    await handle.close();
+  }
+}

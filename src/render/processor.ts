@@ -1,0 +1,94 @@
+import type { Root as HastRoot } from 'hast';
+import { toString as hastToString } from 'hast-util-to-string';
+import rehypeRaw from 'rehype-raw';
+import rehypeSanitize from 'rehype-sanitize';
+import rehypeStringify from 'rehype-stringify';
+import remarkCjkFriendly from 'remark-cjk-friendly';
+import remarkGfm from 'remark-gfm';
+import remarkMath from 'remark-math';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified, type Processor } from 'unified';
+import type { VFile } from 'vfile';
+import { rehypeGfmAlerts } from './plugins/alerts.js';
+import { rehypeCjkSpacing } from './plugins/cjk-spacing.js';
+import { rehypeWechatCode } from './plugins/code-block.js';
+import { rehypeWechatFootnotes } from './plugins/footnotes.js';
+import { rehypeWechatImages } from './plugins/images.js';
+import { rehypeLinkReferences } from './plugins/link-references.js';
+import { rehypeWechatLists } from './plugins/lists.js';
+import { rehypeMathSvg } from './plugins/math.js';
+import { rehypeWechatTables } from './plugins/tables.js';
+import { rehypeTaskLists } from './plugins/task-lists.js';
+import { remarkLeadingTitle } from './plugins/title.js';
+import { wechatSanitizeSchema } from './sanitize/schema.js';
+import { rehypeFilterStyles } from './sanitize/styles.js';
+
+declare module 'vfile' {
+  interface DataMap {
+    /** Plain text of the sanitized body: for the default digest and the 20,000-character limit. */
+    text: string;
+  }
+}
+
+/** Records the body's plain text once everything that could change it has run. */
+function rehypeCaptureText() {
+  return (tree: HastRoot, file: VFile) => {
+    file.data.text = hastToString(tree);
+  };
+}
+
+/**
+ * The one Markdown → WeChat HTML processor. Built once per process and reused for every post (unified processors are
+ * frozen on first use; per-post settings travel in `file.data.settings`). The order matters; each step says why.
+ */
+export function createProcessor(): Processor<any, any, any, any, string> {
+  return (
+    unified()
+      // CommonMark → mdast.
+      .use(remarkParse)
+      // Tables, strikethrough, task lists, footnotes, autolink literals.
+      .use(remarkGfm)
+      // `$…$` and `$$…$$` become math nodes (rendered to SVG below).
+      .use(remarkMath)
+      // CommonMark does not close `**强调**：` next to CJK punctuation; this makes emphasis work in Chinese text.
+      .use(remarkCjkFriendly)
+      // A leading `# Title` is the WeChat title, not body text.
+      .use(remarkLeadingTitle)
+      // mdast → hast, keeping raw HTML so that it is parsed, transformed and sanitized like everything else.
+      .use(remarkRehype, { allowDangerousHtml: true })
+      .use(rehypeRaw)
+      // First, while the tree is as written: collect image references (the sync uploads them), captions, sizes.
+      .use(rehypeWechatImages)
+      // Math before code: remark-rehype emits math as `code.language-math`.
+      .use(rehypeMathSvg)
+      // Highlighting and whitespace that survives WeChat's editor.
+      .use(rehypeWechatCode)
+      // Task boxes before lists: the list plugin uses the box as the item's marker.
+      .use(rehypeTaskLists)
+      // Explicit markers and structure: WeChat mangles nested ul/ol.
+      .use(rehypeWechatLists)
+      // Footnote refs are `#` links: turn them into plain [n] before the link plugin sees them.
+      .use(rehypeWechatFootnotes)
+      .use(rehypeGfmAlerts)
+      .use(rehypeWechatTables)
+      // Last content transform: every remaining external link (in lists, tables, notes…) becomes a numbered reference.
+      .use(rehypeLinkReferences)
+      // Text-only change, after all structure is final.
+      .use(rehypeCjkSpacing)
+      // The WeChat allowlist: no script/style/class (except our wx-/hljs hooks)/id/on*/javascript:.
+      .use(rehypeSanitize, wechatSanitizeSchema)
+      // Only CSS properties WeChat keeps, in style attributes.
+      .use(rehypeFilterStyles)
+      .use(rehypeCaptureText)
+      .use(rehypeStringify)
+  );
+}
+
+let shared: ReturnType<typeof createProcessor> | undefined;
+
+/** The process-wide processor (creating it compiles grammars and plugins once). */
+export function getProcessor(): ReturnType<typeof createProcessor> {
+  shared ??= createProcessor().freeze();
+  return shared;
+}

@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VFile } from 'vfile';
+import { resolveConfig } from '../config/load.js';
+import type { WxmpConfig } from '../config/schema.js';
+import { parsePost, type Post, type PostMeta } from '../content/post.js';
+import { isError, type Problem } from '../util/messages.js';
+import { deriveDigest } from './digest.js';
+import { inlineArticle } from './inline.js';
+import { lintArticle } from './lint.js';
+import { getProcessor } from './processor.js';
+import { loadTheme, type Theme } from './theme.js';
+import { defaultRenderSettings, type ImageRef, type ImageResolver, type LinkRef, type RenderSettings } from './types.js';
+import { classifyImageSrc } from './util/image-src.js';
+
+/** Bumped when a change to the renderer changes its output: part of the sync's payload hash. */
+export const RENDERER_VERSION = '1';
+
+/** The themes shipped with wxmp (`templates/` at the package root). */
+export const builtinTemplatesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
+
+export interface RenderOptions {
+  /** The posts repo root (relative paths in messages and outputs are relative to it). */
+  root: string;
+  config: WxmpConfig;
+  /** Theme name overriding config and front matter (`wxmp build --theme`). */
+  theme?: string;
+  /** Maps image references to the URLs written into the HTML (preview paths, mmbiz URLs). */
+  resolveImage?: ImageResolver;
+}
+
+export interface RenderedPost {
+  source: string;
+  title: string;
+  author?: string;
+  digest: string;
+  /** True when the digest was derived from the text (no `digest` in front matter). */
+  digestDerived: boolean;
+  /** Final WeChat HTML: sanitized, templated, styles inlined, no classes. */
+  html: string;
+  /** The sanitized body before the template and inlining. */
+  bodyHtml: string;
+  /** What juice received (template + body, with classes). */
+  preInlineHtml: string;
+  images: ImageRef[];
+  /** The cover: front matter `cover`, else the first image, else the config's default cover. */
+  cover?: ImageRef;
+  linkRefs: LinkRef[];
+  mathCount: number;
+  theme: string;
+  themeVersion: string;
+  meta: PostMeta;
+  messages: Problem[];
+  sizes: { markdownBytes: number; textChars: number; bodyHtmlBytes: number; preInlineBytes: number; htmlBytes: number };
+  /** sha256 of the final HTML. */
+  htmlHash: string;
+  /** False when any message is an error. */
+  ok: boolean;
+}
+
+/** Per-post render settings: config defaults, then the post's front matter. */
+export function settingsFor(post: Post, root: string, config: WxmpConfig, resolveImage?: ImageResolver): RenderSettings {
+  return {
+    ...defaultRenderSettings,
+    baseDir: path.dirname(post.path),
+    staticDir: config.staticDir ? path.resolve(root, config.staticDir) : undefined,
+    links: post.meta.links ?? config.render.links,
+    cjkSpacing: post.meta.cjk_spacing ?? config.render.cjkSpacing,
+    math: post.meta.math ?? config.render.math,
+    tabSize: config.render.tabSize,
+    codeLineNumbers: config.render.codeLineNumbers,
+    resolveImage,
+  };
+}
+
+/** Resolves a theme by name: the config's `templatesDir` first, then the built-in themes. */
+export async function resolveTheme(name: string, root: string, config: WxmpConfig): Promise<Theme> {
+  if (config.templatesDir) {
+    const userDir = path.resolve(root, config.templatesDir);
+    if (existsSync(path.join(userDir, name))) return loadTheme(name, userDir);
+  }
+  return loadTheme(name, builtinTemplatesDir);
+}
+
+/** Renders one loaded post to WeChat HTML, with lint messages. Never throws for content problems. */
+export async function renderPost(post: Post, options: RenderOptions): Promise<RenderedPost> {
+  const { config, root } = options;
+  const themeName = options.theme ?? post.meta.theme ?? config.theme;
+  const theme = await resolveTheme(themeName, root, config);
+
+  const file = new VFile({ value: post.frontMatter.body, path: post.source, cwd: root });
+  file.data.settings = settingsFor(post, root, config, options.resolveImage);
+  file.data.frontMatterTitle = post.meta.title;
+  file.data.titleFromHeading = config.frontMatter.titleFromHeading;
+
+  await getProcessor().process(file);
+  const bodyHtml = String(file.value);
+  const { html, preInlineHtml } = inlineArticle(bodyHtml, theme);
+
+  const text = file.data.text ?? '';
+  const title = post.meta.title ?? file.data.headingTitle ?? '';
+  const digest = post.meta.digest ?? deriveDigest(text, config.lint.digestMax);
+  const images = file.data.images ?? [];
+  const cover = resolveCover(post, images, root, config, file.data.settings);
+
+  const rendered: RenderedPost = {
+    source: post.source,
+    title,
+    author: post.meta.author ?? config.author,
+    digest,
+    digestDerived: post.meta.digest === undefined,
+    html,
+    bodyHtml,
+    preInlineHtml,
+    images,
+    cover,
+    linkRefs: file.data.linkRefs ?? [],
+    mathCount: file.data.mathCount ?? 0,
+    theme: theme.name,
+    themeVersion: theme.version,
+    meta: post.meta,
+    messages: [],
+    sizes: {
+      markdownBytes: Buffer.byteLength(post.raw),
+      textChars: [...text].length,
+      bodyHtmlBytes: Buffer.byteLength(bodyHtml),
+      preInlineBytes: Buffer.byteLength(preInlineHtml),
+      htmlBytes: Buffer.byteLength(html),
+    },
+    htmlHash: createHash('sha256').update(html).digest('hex'),
+    ok: true,
+  };
+  const pluginMessages = file.messages.map((message) => {
+    message.file = post.source;
+    return message;
+  });
+  rendered.messages = [...post.messages, ...pluginMessages, ...(await lintArticle(rendered, post, config))];
+  rendered.messages.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  rendered.ok = !rendered.messages.some(isError);
+  return rendered;
+}
+
+function resolveCover(
+  post: Post,
+  images: ImageRef[],
+  root: string,
+  config: WxmpConfig,
+  settings: RenderSettings,
+): ImageRef | undefined {
+  if (post.meta.cover) return classifyImageSrc(post.meta.cover, settings);
+  const first = images.find((image) => image.kind !== 'data');
+  if (first) return first;
+  if (config.defaultCover) return classifyImageSrc(config.defaultCover, { ...settings, baseDir: root });
+  return undefined;
+}
+
+/**
+ * Renders a Markdown string (front matter included) without a posts repo: for library users and the REST service.
+ * Relative images resolve against `options.baseDir` (default: the current directory).
+ */
+export async function renderMarkdown(
+  markdown: string,
+  options: { config?: WxmpConfig; theme?: string; baseDir?: string; fileName?: string; resolveImage?: ImageResolver } = {},
+): Promise<RenderedPost> {
+  const config = options.config ?? resolveConfig({});
+  const baseDir = path.resolve(options.baseDir ?? process.cwd());
+  const fileName = options.fileName ?? 'post.md';
+  const post = parsePost(fileName, path.join(baseDir, fileName), markdown, config);
+  return renderPost(post, { root: baseDir, config, theme: options.theme, resolveImage: options.resolveImage });
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/load.js';
+import { FrontMatterError, lineOfKey, parseFrontMatter } from '../../src/content/front-matter.js';
+import { applyAliases, parsePost } from '../../src/content/post.js';
+
+const config = resolveConfig({});
+
+describe('parseFrontMatter', () => {
+  it('parses YAML and keeps body lines at their file positions', () => {
+    const fm = parseFrontMatter('---\ntitle: 你好\ntags: [a, b]\n---\n\n# 标题\n');
+    expect(fm.format).toBe('yaml');
+    expect(fm.data).toEqual({ title: '你好', tags: ['a', 'b'] });
+    expect(fm.body.split('\n')[5]).toBe('# 标题');
+    expect(fm.lines).toBe(4);
+  });
+
+  it('parses TOML (+++) with tables, as Hugo and Zola write it', () => {
+    const fm = parseFrontMatter('+++\ntitle = "Rust 1.0"\nauthors = ["a", "b"]\n[extra]\nteam = "core"\n+++\n\nBody\n');
+    expect(fm.format).toBe('toml');
+    expect(fm.data.title).toBe('Rust 1.0');
+    expect(fm.data.extra).toEqual({ team: 'core' });
+    expect(fm.body.split('\n')[7]).toBe('Body');
+  });
+
+  it('returns the whole text as body when there is no front matter', () => {
+    const fm = parseFrontMatter('# Only a heading\n');
+    expect(fm).toMatchObject({ format: 'none', data: {}, body: '# Only a heading\n', lines: 0 });
+  });
+
+  it('strips a UTF-8 BOM', () => {
+    expect(parseFrontMatter('\uFEFF---\ntitle: x\n---\nbody').data.title).toBe('x');
+  });
+
+  it('reports YAML syntax errors at the line of the original file', () => {
+    try {
+      parseFrontMatter('---\ntitle: ok\ntags: [a\nauthor: b\n---\nbody');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(FrontMatterError);
+      expect((error as FrontMatterError).line).toBe(4);
+      expect((error as FrontMatterError).message).toMatch(/Invalid YAML front matter/);
+    }
+  });
+
+  it('reports TOML syntax errors at the line of the original file', () => {
+    try {
+      parseFrontMatter('+++\ntitle = "a"\ndate = \n+++\nbody');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as FrontMatterError).line).toBe(3);
+      expect((error as FrontMatterError).message).toMatch(/Invalid TOML front matter/);
+    }
+  });
+
+  it('finds the line of a key', () => {
+    const fm = parseFrontMatter('---\ntitle: a\nauthor: b\ncover: c.png\n---\n');
+    expect(lineOfKey(fm, 'cover')).toBe(4);
+    expect(lineOfKey(fm, 'missing')).toBe(1);
+    const toml = parseFrontMatter('+++\ntitle = "a"\nbanner = "b.png"\n+++\n');
+    expect(lineOfKey(toml, 'banner')).toBe(3);
+  });
+
+  it('does not share parsed objects between calls (gray-matter caches without options)', () => {
+    const a = parseFrontMatter('---\ntitle: same\n---\n');
+    a.data.title = 'mutated';
+    expect(parseFrontMatter('---\ntitle: same\n---\n').data.title).toBe('same');
+  });
+});
+
+describe('front matter aliases and validation', () => {
+  it('maps Hugo/Hexo keys to ours', () => {
+    const { data, origin } = applyAliases({ description: '摘要', banner: '/img/a.png', authors: ['甲', '乙'] }, config.frontMatter.aliases);
+    expect(data).toMatchObject({ digest: '摘要', cover: '/img/a.png', author: ['甲', '乙'] });
+    expect(origin).toEqual({ digest: 'description', cover: 'banner', author: 'authors' });
+  });
+
+  it('never lets an alias override the canonical key', () => {
+    const { data } = applyAliases({ digest: 'mine', description: 'theirs' }, config.frontMatter.aliases);
+    expect(data.digest).toBe('mine');
+  });
+
+  it('validates fields and points at the line of the key as written', () => {
+    const raw = '---\ntitle: 好\ncomments: maybe\nbanner: 42\npic_crop_1_1: 2_0_1_1\n---\nbody\n';
+    const post = parsePost('posts/a.md', '/x/posts/a.md', raw, config);
+    const text = post.messages.map((m) => `${m.line}:${m.ruleId}:${m.reason}`);
+    expect(text).toHaveLength(3);
+    expect(text[0]).toMatch(/^3:front-matter-field:Invalid front matter `comments`/);
+    expect(text[1]).toMatch(/^4:front-matter-field:Invalid front matter `banner`/);
+    expect(text[2]).toMatch(/^5:front-matter-field:Invalid front matter `pic_crop_1_1`/);
+    expect(post.messages.every((m) => m.fatal === true && m.file === 'posts/a.md')).toBe(true);
+  });
+
+  it('normalises authors and accounts, keeps unknown keys', () => {
+    const post = parsePost('a.md', '/a.md', '---\ntitle: t\nauthor: [A, B]\naccount: main\ntags: [x]\ndraft: true\n---\n', config);
+    expect(post.messages).toEqual([]);
+    expect(post.meta).toMatchObject({ title: 't', author: 'A, B', account: ['main'], draft: true, tags: ['x'] });
+  });
+
+  it('turns a syntax error into an error message with file:line, not an exception', () => {
+    const post = parsePost('posts/b.md', '/posts/b.md', '---\ntitle: "unclosed\n---\n', config);
+    expect(post.messages).toHaveLength(1);
+    expect(post.messages[0]).toMatchObject({ ruleId: 'front-matter-syntax', fatal: true, file: 'posts/b.md' });
+    expect(post.messages[0]!.line).toBeGreaterThanOrEqual(2);
+  });
+});
