@@ -1,0 +1,33 @@
+import type { ApiContext } from '../client.js';
+import { WeChatClientError } from '../errors.js';
+
+export interface ApiQuota {
+  quota: { daily_limit: number; used: number; remain: number };
+  rate_limit?: { call_count: number; refresh_second: number };
+  component_rate_limit?: { call_count: number; refresh_second: number };
+}
+
+/** `cgi-bin/openapi/*` and `clear_quota` (wechat-api.md §3). */
+export class OpenApi {
+  constructor(private readonly ctx: ApiContext) {}
+
+  /** Daily quota of one API, e.g. `/cgi-bin/draft/add` (path with a leading slash, no host). */
+  async getQuota(cgiPath: string): Promise<ApiQuota> {
+    if (!cgiPath.startsWith('/') || cgiPath.includes('://')) {
+      throw new WeChatClientError(`cgi_path must be a path starting with "/", e.g. "/cgi-bin/draft/add" (got ${JSON.stringify(cgiPath)})`, 'cgi-bin/openapi/quota/get');
+    }
+    const res = await this.ctx.call<ApiQuota>({ path: 'cgi-bin/openapi/quota/get', method: 'POST', json: { cgi_path: cgiPath } });
+    return res;
+  }
+
+  /** Reset every API's daily counter (10 times a month per account). */
+  async clearQuota(): Promise<void> {
+    await this.ctx.call({ path: 'cgi-bin/clear_quota', method: 'POST', json: { appid: this.ctx.appId } });
+  }
+
+  /** Look up a failed request by the `rid` in its errmsg (valid 7 days). */
+  async getRid(rid: string): Promise<Record<string, unknown>> {
+    const res = await this.ctx.call<{ request?: Record<string, unknown> }>({ path: 'cgi-bin/openapi/rid/get', method: 'POST', json: { rid } });
+    return res.request ?? {};
+  }
+}

@@ -1,0 +1,46 @@
+import { WeChatClient } from './client.js';
+import { WeChatClientError } from './errors.js';
+import type { WeChatClientOptions } from './types.js';
+
+/** The parts of wxmp.config that concern the client (all optional). */
+export interface ClientConfig {
+  apiBase?: string;
+  proxy?: string;
+}
+
+export interface ClientFromEnvOptions {
+  /** Usually `process.env` after `process.loadEnvFile()`. */
+  env: Record<string, string | undefined>;
+  config?: ClientConfig;
+  /** Anything else (tokenCache, retry, onEvent…); env and config win for credentials, base and proxy. */
+  overrides?: Partial<WeChatClientOptions>;
+}
+
+/**
+ * Build a client from the environment: `WECHAT_APP_ID` / `WECHAT_APP_SECRET`, `WXMP_API_BASE` (else config.apiBase,
+ * else https://api.weixin.qq.com), `WXMP_PROXY` / `HTTPS_PROXY` (else config.proxy).
+ */
+export function clientFromEnv({ env, config = {}, overrides = {} }: ClientFromEnvOptions): WeChatClient {
+  const appId = env.WECHAT_APP_ID?.trim();
+  const appSecret = env.WECHAT_APP_SECRET?.trim();
+  const missing = [!appId && 'WECHAT_APP_ID', !appSecret && 'WECHAT_APP_SECRET'].filter(Boolean);
+  if (missing.length) {
+    throw new WeChatClientError(
+      `missing ${missing.join(' and ')}: set them in the environment or in .env (公众平台 → 设置与开发 → 基本配置 shows the AppID and lets you reset the AppSecret)`,
+    );
+  }
+  const apiBase = nonEmpty(env.WXMP_API_BASE) ?? config.apiBase ?? overrides.apiBase;
+  const proxy = nonEmpty(env.WXMP_PROXY) ?? nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy) ?? config.proxy ?? overrides.proxy;
+  return new WeChatClient({
+    ...overrides,
+    appId: appId!,
+    appSecret: appSecret!,
+    ...(apiBase ? { apiBase } : {}),
+    ...(proxy ? { proxy } : {}),
+  });
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
