@@ -81,8 +81,8 @@ export async function startFakeWeChat(handler: Handler): Promise<FakeWeChat> {
   };
 }
 
-/** A token endpoint answering like stable_token; `tokens` yields the successive tokens. */
-export function stableTokenReply(token: string, expiresIn = 7200): Reply {
+/** A token endpoint's success answer. */
+export function stableTokenReply(token: string, expiresIn = 7200): Exclude<Reply, 'hangup'> {
   return { json: { access_token: token, expires_in: expiresIn } };
 }
 
