@@ -2,6 +2,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { AdminHandler, EmulatorCore } from './server.js';
 import type { AccountFlagsPatch, EmulatorStateSummary, FaultConfig } from './types.js';
+import { settlePublishes } from './publish.js';
+import { servedMediaId } from './media-files.js';
+import { draftPage, indexPage, notFoundPage } from './pages.js';
 
 type Out = { status: number; contentType: string; body: string | Buffer };
 
@@ -21,7 +24,18 @@ function parseJson(body: Buffer): Record<string, unknown> | undefined {
   }
 }
 
+function settleAll(core: EmulatorCore): void {
+  for (const acc of core.accountStates()) settlePublishes(acc, core.now(), core.publishDelayMs, core.origin);
+}
+
+const HTML_TYPE = 'text/html; charset=utf-8';
+
+function htmlOut(body: string, status = 200): Out {
+  return { status, contentType: HTML_TYPE, body };
+}
+
 export function stateSummary(core: EmulatorCore): EmulatorStateSummary {
+  settleAll(core);
   return {
     now: core.now(),
     accounts: core.accountStates().map((a) => {
@@ -58,7 +72,34 @@ export const adminHandler: AdminHandler = async (core, req: IncomingMessage, url
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const method = req.method ?? 'GET';
   const key = `${method} ${path}`;
+
+  const mediaId = method === 'GET' ? servedMediaId(url.pathname) : undefined;
+  if (mediaId) {
+    const media = core.store.state.media[mediaId];
+    const data = media ? await core.store.getBlob(media.blob) : undefined;
+    if (!media || !data) return { status: 404, contentType: 'text/plain', body: 'no such media' };
+    return { status: 200, contentType: media.mime, body: data };
+  }
+
   switch (key) {
+    case 'GET /':
+    case 'GET /__emulator':
+      settleAll(core);
+      return htmlOut(indexPage(core.accountStates()));
+    case 'GET /s': {
+      settleAll(core);
+      const mid = Number(url.searchParams.get('mid'));
+      const idx = Number(url.searchParams.get('idx') ?? '1');
+      for (const acc of core.accountStates()) {
+        for (const pub of Object.values(acc.published)) {
+          const item = pub.items[idx - 1];
+          if (pub.publishId !== mid || !item) continue;
+          if (item.isDeleted) return htmlOut(notFoundPage('该内容已被发布者删除 (deleted by the publisher)'), 404);
+          return htmlOut(draftPage(acc, pub.articleId, [item.article], 'published article'));
+        }
+      }
+      return htmlOut(notFoundPage('No such published article.'), 404);
+    }
     case 'GET /__emulator/requests':
       return jsonOut({ requests: core.requests(), counts: core.requestCounts(), total: core.requests().length });
     case 'POST /__emulator/requests/reset':
@@ -93,6 +134,19 @@ export const adminHandler: AdminHandler = async (core, req: IncomingMessage, url
     if (!core.account(appId)) return jsonOut({ error: `unknown account ${appId}` }, 404);
     core.setAccountFlags(appId, patch as AccountFlagsPatch);
     return jsonOut({ ok: true, flags: core.account(appId)?.flags });
+  }
+  const draftMatch = /^\/__emulator\/drafts\/([^/]+)$/.exec(path);
+  if (draftMatch && method === 'GET') {
+    settleAll(core);
+    const id = decodeURIComponent(draftMatch[1]!);
+    for (const acc of core.accountStates()) {
+      const draft = acc.drafts[id];
+      if (!draft) continue;
+      const idx = Number(url.searchParams.get('idx') ?? '0');
+      const articles = idx >= 1 && idx <= draft.articles.length ? [draft.articles[idx - 1]!] : draft.articles;
+      return htmlOut(draftPage(acc, id, articles, `draft preview (${acc.name})`));
+    }
+    return htmlOut(notFoundPage(`No draft ${id} (published drafts leave the draft box).`), 404);
   }
   if (path.startsWith('/__emulator')) return jsonOut({ error: `no such emulator endpoint: ${method} ${path}` }, 404);
   return undefined;

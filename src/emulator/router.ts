@@ -63,10 +63,19 @@ export interface EmuAccount {
   readonly state: AccountState;
 }
 
+export interface EmuConfig {
+  /** Origin of returned media URLs (options.mediaBaseUrl or the emulator's own). */
+  mediaOrigin: string;
+  publishDelayMs: number;
+  titleLimit: number;
+}
+
 export interface QuotaView {
   /** Calls counted today (Beijing day) for a cgi path of the current account. */
   used(path: string): number;
   limit(path: string): number;
+  /** True when the path is an API the emulator serves (openapi/quota/get answers 76021 otherwise). */
+  known(path: string): boolean;
 }
 
 export interface EmuContext {
@@ -81,6 +90,8 @@ export interface EmuContext {
   readonly quota: QuotaView;
   /** `http://127.0.0.1:PORT` — the emulator's own origin. */
   readonly origin: string;
+  /** Emulator settings route modules may need. */
+  readonly config: EmuConfig;
   readonly faults: FaultConfig;
   readonly store: StateStore;
   /** Throws an HTTP 200 `{"errcode","errmsg":"… rid: …"}` error response. */

@@ -284,7 +284,7 @@ export class EmulatorCore {
         await this.dispatch(route.route, route.params, req, res, url, body, false);
         return;
       }
-      const out = await this.adminHandler(this, req, url, body);
+      const out = await this.adminHandler(this, req, url, body ?? Buffer.alloc(0));
       if (out) {
         res.writeHead(out.status, { 'Content-Type': out.contentType });
         res.end(out.body);
@@ -332,6 +332,7 @@ export class EmulatorCore {
       if (this.faults.latencyMs > 0 && logged) await sleep(this.faults.latencyMs);
       if (method !== route.method) throw new EmuError(route.method === 'GET' ? 43001 : 43002);
       if (body === undefined) throw new EmuError(45001);
+      const data: Buffer = body;
 
       let account: AccountState | undefined;
       if (route.auth === 'token') {
@@ -343,7 +344,7 @@ export class EmulatorCore {
       }
       if (logged) this.injectFailure();
 
-      const emuReq = await this.buildRequest(route, params, req, url, body);
+      const emuReq = await this.buildRequest(route, params, req, url, data);
       if (route.auth === 'none' && logged) {
         // Token endpoints and clear_quota/v2 authenticate by appid: charge that account's quota when it exists.
         const claimed = url.searchParams.get('appid') ?? (typeof emuReq.json.appid === 'string' ? emuReq.json.appid : undefined);
@@ -466,8 +467,10 @@ export class EmulatorCore {
       quota: {
         used: (path) => (account ? (core.quotaOf(account).used[path] ?? 0) : 0),
         limit: (path) => core.dailyLimit(path) ?? DEFAULT_DAILY_LIMIT,
+        known: (path) => core.dailyLimit(path) !== undefined,
       },
       origin: core.origin,
+      config: { mediaOrigin: core.mediaOrigin(), publishDelayMs: core.publishDelayMs, titleLimit: core.titleLimit },
       faults: core.faults,
       store: core.store,
       error: (errcode: number, errmsg?: string): never => {

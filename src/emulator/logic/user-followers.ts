@@ -52,6 +52,8 @@ export interface FollowerState {
   /** openids added after start (admin `subscribe` of an unknown openid), in follow order. */
   added: string[];
   overrides: Record<string, FollowerOverride>;
+  /** Bumped on every change so cached directories are rebuilt. */
+  version?: number;
 }
 
 export interface FollowerRecord {
@@ -90,8 +92,14 @@ function base64ish(bytes: Buffer, length: number): string {
  * The i-th generated openid: `o` + a 5-char per-account prefix (real openids of one account share their first
  * characters) + 22 chars derived from (appId, i).
  */
+const prefixCache = new Map<string, string>();
+
 export function generatedOpenId(appId: string, index: number): string {
-  const prefix = base64ish(createHash('sha256').update(`prefix:${appId}`).digest(), 5);
+  let prefix = prefixCache.get(appId);
+  if (prefix === undefined) {
+    prefix = base64ish(createHash('sha256').update(`prefix:${appId}`).digest(), 5);
+    prefixCache.set(appId, prefix);
+  }
   const body = base64ish(createHash('sha256').update(`${appId}:${index}`).digest(), 22);
   return `o${prefix}${body}`;
 }
@@ -163,9 +171,12 @@ export class FollowerDirectory {
     return NAMED_TEST_FOLLOWERS.find((f) => f.name === name)?.openid;
   }
 
-  /** Subscribed openids in follow order. */
+  private subscribedCache: string[] | undefined;
+
+  /** Subscribed openids in follow order (computed once per directory; rebuild the directory after a change). */
   subscribedOpenIds(): string[] {
-    return this.order.filter((openid) => this.isSubscribed(openid));
+    this.subscribedCache ??= this.order.filter((openid) => this.isSubscribed(openid));
+    return this.subscribedCache;
   }
 
   isSubscribed(openid: string): boolean {
@@ -212,12 +223,14 @@ export function subscribeFollower(state: FollowerState, directory: FollowerDirec
   const override = (state.overrides[openid] ??= {});
   override.subscribed = true;
   override.subscribeTime = Math.floor(nowMs / 1000);
+  state.version = (state.version ?? 0) + 1;
   return openid;
 }
 
 export function unsubscribeFollower(state: FollowerState, openid: string): void {
   const override = (state.overrides[openid] ??= {});
   override.subscribed = false;
+  state.version = (state.version ?? 0) + 1;
 }
 
 /** A fresh random-looking openid for a new follower (admin API without an explicit openid). */

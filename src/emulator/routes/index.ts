@@ -13,6 +13,11 @@ import { mediaRoutes } from './media.js';
 import { draftRoutes } from './draft.js';
 import { freepublishRoutes } from './freepublish.js';
 import { apiManageRoutes } from './apimanage.js';
+import { messageRoutes } from './message.js';
+import { messageAdminRoutes } from './message-admin.js';
+import { menuRoutes } from './menu.js';
+import { userRoutes } from './user.js';
+import { datacubeRoutes } from './datacube.js';
 
 export const ROUTE_MODULES: ReadonlyArray<readonly Route[]> = [
   tokenRoutes,
@@ -20,6 +25,11 @@ export const ROUTE_MODULES: ReadonlyArray<readonly Route[]> = [
   draftRoutes,
   freepublishRoutes,
   apiManageRoutes,
+  messageRoutes,
+  messageAdminRoutes,
+  menuRoutes,
+  userRoutes,
+  datacubeRoutes,
 ];
 
 export function allRoutes(): Route[] {

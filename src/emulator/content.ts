@@ -1,0 +1,108 @@
+/**
+ * Draft content normalisation — what WeChat does to article HTML on draft/add and draft/update (wechat-api.md §12):
+ * JS removed ("此处会去除JS"), external images filtered ("外部图片url将被过滤"), `<img src>` read back as `data-src`
+ * (GZH), non-article links made unclickable, `<style>`/`<link>`/`<iframe>`/form elements dropped.
+ */
+import { load } from 'cheerio';
+
+const DROPPED_ELEMENTS = 'script, style, link, iframe, frame, frameset, object, embed, form, input, button, select, textarea, meta, base, noscript';
+const WECHAT_IMAGE_HOSTS = new Set(['mmbiz.qpic.cn', 'mmbiz.qlogo.cn']);
+const URL_ATTRIBUTES = ['href', 'src', 'data-src', 'action', 'formaction', 'background', 'poster', 'xlink:href'];
+
+export interface ContentOptions {
+  /** Origins whose `/mmbiz_*` paths count as WeChat-hosted (the emulator's own and options.mediaBaseUrl). */
+  mediaOrigins: string[];
+}
+
+export interface NormalisedContent {
+  html: string;
+  /** Visible text, whitespace collapsed. */
+  text: string;
+}
+
+export function isWeChatImageUrl(src: string, options: ContentOptions): boolean {
+  let url: URL;
+  try {
+    url = new URL(src.trim().startsWith('//') ? `https:${src.trim()}` : src.trim());
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  if (WECHAT_IMAGE_HOSTS.has(url.hostname)) return true;
+  return options.mediaOrigins.some((o) => sameOrigin(o, url) && url.pathname.startsWith('/mmbiz_'));
+}
+
+function sameOrigin(origin: string, url: URL): boolean {
+  try {
+    return new URL(origin).origin === url.origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Only links to WeChat articles stay clickable (wechat-api.md §12 "Hyperlinks"). */
+export function isWeChatArticleLink(href: string, options: ContentOptions): boolean {
+  try {
+    const url = new URL(href.trim());
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+    // The emulator's own published-article URLs (`<origin>/s?__biz=…`) stand in for mp.weixin.qq.com ones.
+    return url.hostname === 'mp.weixin.qq.com' || (url.pathname === '/s' && options.mediaOrigins.some((o) => sameOrigin(o, url)));
+  } catch {
+    return false;
+  }
+}
+
+function isJavascriptUrl(value: string): boolean {
+  // Browsers ignore control characters and whitespace inside the scheme ("java\tscript:").
+  return /^javascript:/i.test(value.replace(/[\u0000-\u0020]/g, ''));
+}
+
+export function collapseText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+export function normaliseContent(html: string, options: ContentOptions): NormalisedContent {
+  const $ = load(html, null, false);
+  $(DROPPED_ELEMENTS).remove();
+  $('*').each((_, el) => {
+    if (el.type !== 'tag') return;
+    for (const name of Object.keys(el.attribs)) {
+      const value = el.attribs[name] ?? '';
+      if (/^on/i.test(name) || (URL_ATTRIBUTES.includes(name.toLowerCase()) && isJavascriptUrl(value))) {
+        delete el.attribs[name];
+      }
+    }
+  });
+  $('img').each((_, el) => {
+    const img = $(el);
+    const src = img.attr('data-src') ?? img.attr('src') ?? '';
+    if (!src || !isWeChatImageUrl(src, options)) {
+      img.remove();
+      return;
+    }
+    img.removeAttr('src');
+    img.attr('data-src', src);
+  });
+  $('a[href]').each((_, el) => {
+    const a = $(el);
+    if (!isWeChatArticleLink(a.attr('href') ?? '', options)) a.removeAttr('href');
+  });
+  return { html: $.html(), text: collapseText($.root().text()) };
+}
+
+/** For previews: turn stored `data-src` back into `src` so a browser shows the images. */
+export function withSrc(html: string): string {
+  const $ = load(html, null, false);
+  $('img[data-src]').each((_, el) => {
+    const img = $(el);
+    img.attr('src', img.attr('data-src') ?? '');
+  });
+  return $.html();
+}
+
+/** Count of visible characters (code points, whitespace collapsed) — what "少于2万字符" limits. */
+export function visibleLength(html: string): number {
+  const $ = load(html, null, false);
+  $('script, style').remove();
+  return [...collapseText($.root().text())].length;
+}

@@ -1,0 +1,106 @@
+/**
+ * Messaging state of one account, kept in `account.state.ext.messaging` (persisted JSON): reply windows per
+ * follower, what was "delivered" (custom messages, previews, mass sends) and what followers "sent" through the
+ * admin API, plus the day counters of towxname previews and mass sends.
+ */
+import type { EmuAccount } from '../router.js';
+import type { FollowerWindows, InteractionKind } from './message-windows.js';
+
+/** Keep the logs bounded so the persisted state stays small. */
+export const MESSAGE_LOG_LIMIT = 2_000;
+
+export interface DeliveredMessage {
+  msgId: number;
+  via: 'custom' | 'preview' | 'sendall';
+  /** openid, or `@all` / `@tag:<id>` for mass sends. */
+  touser: string;
+  towxname?: string;
+  msgtype: string;
+  payload: Record<string, unknown>;
+  /** Emulator clock ms. */
+  at: number;
+  /** Which reply window a custom message used. */
+  window?: InteractionKind;
+  /** Number of recipients (mass sends). */
+  recipients?: number;
+  kfAccount?: string;
+}
+
+export interface InboundInteraction {
+  openid: string;
+  kind: InteractionKind;
+  /** `CLICK`, `subscribe`, … for events. */
+  event?: string;
+  key?: string;
+  content?: string;
+  at: number;
+}
+
+export interface MassRecord {
+  msgId: number;
+  msgDataId?: number;
+  msgtype: string;
+  status: 'SEND_SUCCESS';
+  at: number;
+  clientMsgId?: string;
+}
+
+export interface MessagingState {
+  windows: Record<string, FollowerWindows>;
+  delivered: DeliveredMessage[];
+  inbound: InboundInteraction[];
+  nextMsgId: number;
+  towxname: { day: string; count: number };
+  massDay: { day: string; count: number };
+  mass: Record<string, MassRecord>;
+  clientMsgIds: Record<string, number>;
+}
+
+const MESSAGING_KEY = 'messaging';
+
+export function messagingState(account: EmuAccount): MessagingState {
+  return (account.state.ext[MESSAGING_KEY] ??= {
+    windows: {},
+    delivered: [],
+    inbound: [],
+    // msg_id values look like real ones (ints around 10^9, §7.2 examples).
+    nextMsgId: 1_000_000_001,
+    towxname: { day: '', count: 0 },
+    massDay: { day: '', count: 0 },
+    mass: {},
+    clientMsgIds: {},
+  } satisfies MessagingState) as MessagingState;
+}
+
+export function allocateMsgId(state: MessagingState): number {
+  const id = state.nextMsgId;
+  state.nextMsgId += 1;
+  return id;
+}
+
+export function pushBounded<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > MESSAGE_LOG_LIMIT) list.splice(0, list.length - MESSAGE_LOG_LIMIT);
+}
+
+const TEMP_MEDIA_LIFETIME_S = 3 * 86_400; // temporary media live 3 days (wechat-api.md §4.3)
+
+/** Existence checks against the core's stores, shared by messages and menus. */
+export function accountLookups(account: EmuAccount, nowMs: number) {
+  const s = account.state;
+  const nowSec = Math.floor(nowMs / 1000);
+  const tempAlive = (id: string) => {
+    const t = s.tempMedia[id];
+    return !!t && nowSec - t.createdAt < TEMP_MEDIA_LIFETIME_S;
+  };
+  return {
+    /** Permanent material or live temporary media (custom messages accept both). */
+    mediaExists: (id: string) => id in s.materials || tempAlive(id) || id in s.drafts,
+    /** Permanent material only (menus reference permanent media). */
+    materialExists: (id: string) => id in s.materials,
+    /** Drafts or permanent material (mpnews previews/mass sends use draft media_ids, §7.2). */
+    draftOrMaterialExists: (id: string) => id in s.drafts || id in s.materials,
+    articleExists: (id: string) =>
+      id in s.published || Object.values(s.published).some((p) => p.articleId === id && p.items.some((i) => !i.isDeleted)),
+  };
+}
