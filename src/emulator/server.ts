@@ -334,6 +334,7 @@ export class EmulatorCore {
       if (body === undefined) throw new EmuError(45001);
       const data: Buffer = body;
 
+      if (logged) this.injectFailure();
       let account: AccountState | undefined;
       if (route.auth === 'token') {
         this.businessCallsSinceFaults += 1;
@@ -342,7 +343,6 @@ export class EmulatorCore {
         account = this.authenticate(url.searchParams.get('access_token'));
         appId = account.appId;
       }
-      if (logged) this.injectFailure();
 
       const emuReq = await this.buildRequest(route, params, req, url, data);
       if (route.auth === 'none' && logged) {
