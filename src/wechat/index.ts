@@ -15,7 +15,7 @@ export { Redactor } from './redact.js';
 export { DEFAULT_API_BASE, FileTokenCache, defaultTokenCacheDir } from './token-cache.js';
 export type * from './types.js';
 export type { MediaType, TempMedia } from './api/media.js';
-export type { AddedMaterial, MaterialContent, MaterialCount, MaterialItem, MaterialPage, VideoDescription } from './api/material.js';
+export type { AddedMaterial, BatchgetType, MaterialContent, MaterialCount, MaterialItem, MaterialPage, VideoDescription } from './api/material.js';
 export type { DraftArticle, DraftNewsItem, DraftPage, DraftPageItem } from './api/draft.js';
 export type { PublishResult, PublishStatus, PublishedArticle, PublishedPage, WaitOptions } from './api/freepublish.js';
 export type { CustomMessage, CustomMessagePayload, PreviewMessage, PreviewTarget } from './api/message.js';

@@ -19,6 +19,8 @@ export type MaterialContent =
   | { kind: 'video'; title: string; description: string; down_url: string }
   | { kind: 'news'; news_item: Record<string, unknown>[] };
 
+export type BatchgetType = 'image' | 'video' | 'voice' | 'news';
+
 export interface MaterialItem {
   media_id: string;
   name?: string;
@@ -87,8 +89,8 @@ export class MaterialApi {
     await this.ctx.call({ path: 'cgi-bin/material/del_material', method: 'POST', json: { media_id: mediaId } });
   }
 
-  /** One page (count 1–20). */
-  async batchget(options: { type: MediaType | 'news'; offset?: number; count?: number }): Promise<MaterialPage> {
+  /** One page (count 1–20). Thumbs are not listable (40004): types are image, video, voice, news. */
+  async batchget(options: { type: BatchgetType; offset?: number; count?: number }): Promise<MaterialPage> {
     const count = options.count ?? 20;
     if (!Number.isInteger(count) || count < 1 || count > 20) {
       throw new WeChatClientError(`count must be 1–20 (got ${count})`, 'cgi-bin/material/batchget_material');
@@ -102,7 +104,7 @@ export class MaterialApi {
   }
 
   /** Every item of one type, page by page. */
-  async *iterate(type: MediaType | 'news'): AsyncGenerator<MaterialItem> {
+  async *iterate(type: BatchgetType): AsyncGenerator<MaterialItem> {
     for (let offset = 0; ; ) {
       const page = await this.batchget({ type, offset, count: 20 });
       for (const item of page.item) yield item;

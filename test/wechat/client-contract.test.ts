@@ -1,0 +1,355 @@
+/**
+ * Contract suite: the client against the offline emulator (src/emulator) over real HTTP on 127.0.0.1.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { inspect } from 'node:util';
+import sharp from 'sharp';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
+import {
+  WeChatClient,
+  WeChatClientError,
+  WeChatError,
+  WeChatPublishError,
+  WeChatTransportError,
+  hintFor,
+  type WeChatClientOptions,
+  type WeChatEvent,
+} from '../../src/wechat/index.js';
+
+const FAST_RETRY = { attempts: 6, baseDelayMs: 2, maxDelayMs: 10 };
+let jpg: Buffer;
+let png: Buffer;
+let emulators: RunningEmulator[] = [];
+
+beforeAll(async () => {
+  const pixels = { create: { width: 16, height: 9, channels: 3 as const, background: { r: 200, g: 30, b: 30 } } };
+  jpg = await sharp(pixels).jpeg().toBuffer();
+  png = await sharp(pixels).png().toBuffer();
+});
+
+afterEach(async () => {
+  await Promise.all(emulators.map((e) => e.close()));
+  emulators = [];
+});
+
+async function emulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const emu = await startEmulator({ publishDelayMs: 30, ...options });
+  emulators.push(emu);
+  return emu;
+}
+
+function clientFor(emu: RunningEmulator, options: Partial<WeChatClientOptions> = {}): WeChatClient {
+  const account = emu.accounts[0]!;
+  return new WeChatClient({ appId: account.appId, appSecret: account.appSecret, apiBase: emu.url, tokenCache: false, retry: FAST_RETRY, ...options });
+}
+
+function countOf(emu: RunningEmulator, path: string): number {
+  return emu.control.requests().filter((r) => r.path === path).length;
+}
+
+async function caught(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+async function newDraft(wx: WeChatClient, title = '测试文章'): Promise<string> {
+  const { media_id: thumb } = await wx.material.add('image', { data: jpg, filename: 'cover.jpg' });
+  const { media_id } = await wx.draft.add([{ title, author: '作者', content: '<p>正文</p>', thumb_media_id: thumb }]);
+  return media_id;
+}
+
+describe('tokens against the emulator', () => {
+  it('reuses the token across calls and across client instances (disk cache)', async () => {
+    const emu = await emulator();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'wxmp-contract-tokens-'));
+    const first = clientFor(emu, { tokenCache: dir });
+    await first.draft.count();
+    await first.material.count();
+    const second = clientFor(emu, { tokenCache: dir });
+    await second.draft.count();
+    expect(countOf(emu, '/cgi-bin/stable_token')).toBe(1);
+    expect(countOf(emu, '/cgi-bin/token')).toBe(0);
+    expect(emu.control.requests().filter((r) => r.errcode !== undefined)).toEqual([]);
+  });
+
+  it('makes one token request for 20 concurrent calls', async () => {
+    const emu = await emulator({ faults: { latencyMs: 20 } });
+    const wx = clientFor(emu);
+    const counts = await Promise.all(Array.from({ length: 20 }, () => wx.draft.count()));
+    expect(counts).toEqual(Array(20).fill(0));
+    expect(countOf(emu, '/cgi-bin/stable_token')).toBe(1);
+    expect(countOf(emu, '/cgi-bin/draft/count')).toBe(20);
+  });
+
+  it('retries once with a new token after the emulator revokes all tokens (40001)', async () => {
+    const emu = await emulator();
+    const events: WeChatEvent[] = [];
+    const wx = clientFor(emu, { onEvent: (e) => events.push(e) });
+    await wx.draft.count();
+    emu.control.setFaults({ revokeTokensAtCall: 1 });
+    expect(await wx.draft.count()).toBe(0);
+    const log = emu.control.requests().map((r) => `${r.path}${r.errcode ? ` ${r.errcode}` : ''}`);
+    expect(log).toEqual(['/cgi-bin/stable_token', '/cgi-bin/draft/count', '/cgi-bin/draft/count 40001', '/cgi-bin/stable_token', '/cgi-bin/draft/count']);
+    expect(events.filter((e) => e.type === 'retry').map((e) => (e as { reason: string }).reason)).toEqual(['token 40001']);
+  });
+
+  it('also recovers from an out-of-band revoke with concurrent callers sharing one refresh', async () => {
+    const emu = await emulator();
+    const wx = clientFor(emu);
+    await wx.draft.count();
+    emu.control.revokeAllTokens();
+    await Promise.all(Array.from({ length: 10 }, () => wx.draft.count()));
+    expect(countOf(emu, '/cgi-bin/stable_token')).toBe(2);
+  });
+
+  it('explains a wrong AppSecret without leaking it', async () => {
+    const emu = await emulator();
+    const secret = 'definitely-wrong-secret-123456';
+    const wx = new WeChatClient({ appId: emu.accounts[0]!.appId, appSecret: secret, apiBase: emu.url, tokenCache: false });
+    const error = (await caught(wx.draft.count())) as WeChatError;
+    expect(error).toBeInstanceOf(WeChatError);
+    expect([40125, 40001]).toContain(error.errcode);
+    expect(error.endpoint).toBe('cgi-bin/stable_token');
+    expect(error.hint).toMatch(/AppSecret/);
+    expect(`${error.message}${error.stack}${inspect(error)}`).not.toContain(secret);
+  });
+});
+
+describe('retries against the emulator', () => {
+  it('backs off and retries -1 / HTTP 503 from the failure-rate fault until calls succeed', async () => {
+    const emu = await emulator({ faults: { failureRate: 0.4, seed: 7 } });
+    const events: WeChatEvent[] = [];
+    const wx = clientFor(emu, { retry: { attempts: 8, baseDelayMs: 2, maxDelayMs: 8 }, onEvent: (e) => events.push(e) });
+    for (let i = 0; i < 15; i++) expect(await wx.draft.count()).toBe(0);
+    const failures = emu.control.requests().filter((r) => r.errcode === -1);
+    const retries = events.filter((e): e is Extract<WeChatEvent, { type: 'retry' }> => e.type === 'retry');
+    expect(failures.length).toBeGreaterThan(0);
+    expect(retries).toHaveLength(failures.length);
+    expect(new Set(retries.map((r) => r.reason))).toEqual(new Set(failures.map((f) => (f.status === 503 ? 'HTTP 503' : 'errcode -1'))));
+    for (const retry of retries) expect(retry.delayMs).toBeLessThanOrEqual(8);
+  });
+
+  it('gives up after the configured attempts when every call fails', async () => {
+    const emu = await emulator({ faults: { failureRate: 1, seed: 1 } });
+    const wx = clientFor(emu, { retry: { attempts: 3, baseDelayMs: 1 } });
+    await wx.draft.count().catch(() => undefined); // token first (not subject to the fault)
+    const error = await caught(wx.draft.count());
+    expect(error instanceof WeChatError || error instanceof WeChatTransportError).toBe(true);
+    expect((error as WeChatError).attempts).toBe(3);
+  });
+
+  it('does not retry freepublish/submit and says the outcome is unknown', async () => {
+    const emu = await emulator();
+    const wx = clientFor(emu);
+    const draft = await newDraft(wx);
+    emu.control.resetRequests();
+    emu.control.setFaults({ failureRate: 1, seed: 3 });
+    const error = (await caught(wx.freepublish.submit(draft))) as WeChatError | WeChatTransportError;
+    expect(error.outcomeUnknown).toBe(true);
+    expect(error.hint).toMatch(/may or may not have happened/);
+    expect(countOf(emu, '/cgi-bin/freepublish/submit')).toBe(1);
+  });
+
+  it('stops at once on an exhausted daily quota (45009) with the quota advice', async () => {
+    const emu = await emulator({ faults: { exhaustedQuota: ['/cgi-bin/draft/add'] } });
+    const wx = clientFor(emu);
+    const { media_id: thumb } = await wx.material.add('image', { data: jpg, filename: 'c.jpg' });
+    const error = (await caught(wx.draft.add([{ title: 't', content: '<p>x</p>', thumb_media_id: thumb }]))) as WeChatError;
+    expect(error.errcode).toBe(45009);
+    expect(error.fatal).toBe(true);
+    expect(error.hint).toMatch(/openapi\/quota\/get/);
+    expect(countOf(emu, '/cgi-bin/draft/add')).toBe(1);
+  });
+});
+
+describe('redaction against the emulator', () => {
+  it('never emits the AppSecret or the access token', async () => {
+    const emu = await emulator();
+    const account = emu.accounts[0]!;
+    const events: WeChatEvent[] = [];
+    const wx = clientFor(emu, { onEvent: (e) => events.push(e) });
+    await wx.draft.count();
+    const errors = [
+      await caught(wx.draft.get('NO_SUCH_DRAFT')),
+      await caught(wx.call({ path: 'cgi-bin/draft/count', method: 'POST', json: {} })),
+    ];
+    emu.control.setFaults({ failureRate: 1, seed: 2 });
+    errors.push(await caught(wx.freepublish.submit('X')));
+    emu.control.setFaults({ failureRate: 0 });
+    // Normal-mode stable_token is idempotent while valid: this is the very token the client holds.
+    const res = await fetch(`${emu.url}/cgi-bin/stable_token`, {
+      method: 'POST',
+      body: JSON.stringify({ grant_type: 'client_credential', appid: account.appId, secret: account.appSecret }),
+    });
+    const { access_token: token } = (await res.json()) as { access_token: string };
+    expect(token.length).toBeGreaterThan(20);
+    const emitted = [JSON.stringify(events), ...errors.flatMap((e) => [e.message, e.stack ?? '', inspect(e), JSON.stringify(e)])].join('\n');
+    expect(emitted).not.toContain(account.appSecret);
+    expect(emitted).not.toContain(token);
+    expect(emitted).toContain('access_token=***');
+  });
+});
+
+describe('hints for the errors the emulator produces', () => {
+  it('every WeChatError carries the specific hint for its errcode', async () => {
+    const emu = await emulator();
+    const wx = clientFor(emu);
+    const draft = await newDraft(wx);
+    const { media_id: thumb } = await wx.material.add('image', { data: jpg, filename: 'c.jpg' });
+    const attempts: Promise<unknown>[] = [
+      wx.draft.get('NOPE'), // 40007
+      wx.draft.add([{ title: '长'.repeat(80), content: '<p>x</p>', thumb_media_id: thumb }]), // 45003
+      wx.draft.add([{ title: '', content: '<p>x</p>', thumb_media_id: thumb }]), // 40227
+      wx.draft.add([{ title: 't', author: '作'.repeat(30), content: '<p>x</p>', thumb_media_id: thumb }]), // 45110
+      wx.draft.update(draft, 5, { title: 't', content: '<p>x</p>', thumb_media_id: thumb }), // 40114
+      wx.call({ path: 'cgi-bin/draft/add', json: { articles: [] } }), // 44003
+      wx.call({ path: 'cgi-bin/draft/count', method: 'POST', json: {} }), // 43001
+      wx.call({ path: 'cgi-bin/material/add_material', query: { type: 'image' }, multipart: { file: { data: Buffer.from('x'), filename: 'a.txt' } } }), // 40113 / 40005
+    ];
+    const codes: number[] = [];
+    for (const attempt of attempts) {
+      const error = (await caught(attempt)) as WeChatError;
+      expect(error, String(error)).toBeInstanceOf(WeChatError);
+      codes.push(error.errcode);
+      expect(error.hint).toBe(hintFor(error.errcode, error.errmsg, error.endpoint));
+      expect(error.hint).not.toMatch(/^Unknown errcode/);
+      expect(error.errmsg).toMatch(/rid: /); // verbatim, with WeChat's trace suffix
+    }
+    expect(codes.slice(0, 7)).toEqual([40007, 45003, 40227, 45110, 40114, 44003, 43001]);
+    expect([40113, 40005]).toContain(codes[7]);
+  });
+
+  it('48001 for an unverified account, with the verification advice', async () => {
+    const emu = await emulator();
+    const wx = clientFor(emu);
+    const draft = await newDraft(wx);
+    emu.control.setAccountFlags(emu.accounts[0]!.appId, { verified: false });
+    const error = (await caught(wx.freepublish.submit(draft))) as WeChatError;
+    expect(error.errcode).toBe(48001);
+    expect(error.hint).toMatch(/verified/);
+    expect(error.outcomeUnknown).toBe(false);
+  });
+});
+
+describe('uploads against the emulator', () => {
+  it('uploads jpg and png with and without extensions; served bytes match', async () => {
+    const emu = await emulator();
+    const wx = clientFor(emu);
+    const cases = [
+      { data: jpg, filename: 'photo.jpg' },
+      { data: jpg, filename: 'photo' },
+      { data: png, filename: 'diagram.png' },
+      { data: png },
+      { data: png, filename: '示意图.jpg' }, // wrong extension: fixed from the bytes
+    ];
+    for (const file of cases) {
+      const { url } = await wx.media.uploadImg(file);
+      expect(url.startsWith(emu.url)).toBe(true);
+      const served = Buffer.from(await (await fetch(url)).arrayBuffer());
+      expect(served.equals(file.data)).toBe(true);
+    }
+    const image = await wx.material.add('image', { data: png, filename: 'cover' });
+    expect(image.url).toMatch(/^http:\/\/127\.0\.0\.1/);
+    const thumb = await wx.material.add('thumb', { data: jpg });
+    const back = await wx.material.get(image.media_id);
+    expect(back.kind).toBe('bytes');
+    expect(Buffer.from((back as { data: Uint8Array }).data).equals(png)).toBe(true);
+    // get_materialcount has no thumb_count: the emulator counts thumbs with images.
+    expect((await wx.material.count()).image_count).toBe(2);
+    const listed = await wx.material.batchget({ type: 'image' });
+    expect(listed.item.map((i) => i.media_id)).toContain(image.media_id);
+    await wx.material.del(thumb.media_id);
+    const error = (await caught(wx.material.get(thumb.media_id))) as WeChatError;
+    expect(error.errcode).toBe(40007);
+  });
+
+  it('refuses bytes of unknown type without an extension before calling', async () => {
+    const emu = await emulator();
+    const wx = clientFor(emu);
+    const error = await caught(wx.media.uploadImg({ data: Buffer.from('plain text') }));
+    expect(error).toBeInstanceOf(WeChatClientError);
+    expect(countOf(emu, '/cgi-bin/media/uploadimg')).toBe(0);
+  });
+});
+
+describe('drafts against the emulator', () => {
+  it('add / get / update / count / batchget / delete with Chinese text intact', async () => {
+    const emu = await emulator();
+    const wx = clientFor(emu);
+    const { url } = await wx.media.uploadImg({ data: png, filename: 'inline.png' });
+    const { media_id: thumb } = await wx.material.add('image', { data: jpg, filename: 'cover.jpg' });
+    const title = '用 Markdown 写公众号：“排版”与代码块';
+    const content = `<section><p style="color:#333">中文正文，English text。</p><img src="${url}"><script>alert(1)</script></section>`;
+    const { media_id } = await wx.draft.add([
+      { title, author: '张三', digest: '摘要', content, thumb_media_id: thumb, need_open_comment: 1 },
+      { title: '第二篇', content: '<p>二</p>', thumb_media_id: thumb },
+    ]);
+    expect(media_id).toMatch(/\S{10,}/);
+    expect(await wx.draft.count()).toBe(1);
+    const got = await wx.draft.get(media_id);
+    expect(got.news_item.map((a) => a.title)).toEqual([title, '第二篇']);
+    expect(got.news_item[0]!.author).toBe('张三');
+    expect(got.news_item[0]!.content).toContain('中文正文，English text。');
+    expect(got.news_item[0]!.content).toContain(`data-src="${url}"`);
+    expect(got.news_item[0]!.content).not.toContain('<script');
+
+    await wx.draft.update(media_id, 1, { title: '第二篇（修订）', content: '<p>改</p>', thumb_media_id: thumb });
+    expect((await wx.draft.get(media_id)).news_item[1]!.title).toBe('第二篇（修订）');
+
+    const second = await newDraft(wx, '另一篇');
+    const page = await wx.draft.batchget({ count: 20, noContent: true });
+    expect(page.total_count).toBe(2);
+    expect(page.item.map((i) => i.media_id).sort()).toEqual([media_id, second].sort());
+    const all: string[] = [];
+    for await (const item of wx.draft.iterate()) all.push(item.media_id);
+    expect(all.sort()).toEqual([media_id, second].sort());
+
+    await wx.draft.delete(second);
+    expect(await wx.draft.count()).toBe(1);
+    expect(((await caught(wx.draft.get(second))) as WeChatError).errcode).toBe(40007);
+  });
+});
+
+describe('publishing against the emulator', () => {
+  it('submits, waits for the article URL and consumes the draft; ids are strings', async () => {
+    const emu = await emulator({ publishDelayMs: 40 });
+    const wx = clientFor(emu);
+    const draft = await newDraft(wx, '发布测试');
+    const { publish_id } = await wx.freepublish.submit(draft);
+    expect(publish_id).toMatch(/^\d+$/);
+    const statuses: number[] = [];
+    const result = await wx.freepublish.waitForPublish(publish_id, { intervalMs: 15, timeoutMs: 5000, onStatus: (s) => statuses.push(s.publish_status) });
+    expect(statuses[0]).toBe(1);
+    expect(statuses.at(-1)).toBe(0);
+    expect(result.publish_id).toBe(publish_id);
+    expect(result.article_urls).toHaveLength(1);
+    expect(result.article_urls[0]).toMatch(/\/s\?__biz=/);
+    // The same id as a number and as a bigint.
+    expect((await wx.freepublish.get(Number(publish_id))).publish_status).toBe(0);
+    expect((await wx.freepublish.get(BigInt(publish_id))).article_id).toBe(result.article_id);
+    expect(((await caught(wx.draft.get(draft))) as WeChatError).errcode).toBe(40007);
+    const article = await wx.freepublish.getArticle(result.article_id);
+    expect(article.news_item[0]!.title).toBe('发布测试');
+    const published = await wx.freepublish.batchget({ noContent: true });
+    expect(published.item.map((i) => i.article_id)).toContain(result.article_id);
+  });
+
+  it('reports a scripted failure (原创失败) with fail_idx', async () => {
+    const emu = await emulator({ publishDelayMs: 10, faults: { publishOutcome: { '*': 2 } } });
+    const wx = clientFor(emu);
+    const draft = await newDraft(wx);
+    const { publish_id } = await wx.freepublish.submit(draft);
+    const error = (await caught(wx.freepublish.waitForPublish(publish_id, { intervalMs: 10, timeoutMs: 5000 }))) as WeChatPublishError;
+    expect(error).toBeInstanceOf(WeChatPublishError);
+    expect(error.status).toBe(2);
+    expect(error.failIdx).toEqual([1]);
+    expect(error.publishId).toBe(publish_id);
+  });
+});
