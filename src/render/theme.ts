@@ -1,0 +1,114 @@
+/**
+ * Themes: one folder per theme under `templates/<name>/` holding `theme.css` (styles for the `wx-*` class
+ * vocabulary of src/render/types.ts and plain tags), `template.html` (the article wrapper with a single
+ * `{{content}}` placeholder) and `theme.json` (`{"name","description","version"}`).
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface Theme {
+  name: string;
+  /** From theme.json; empty when the theme does not describe itself. */
+  description: string;
+  css: string;
+  template: string;
+  /** Short hash of css + template: changes whenever the rendered output of the theme may change. */
+  version: string;
+}
+
+/** The placeholder in template.html that the rendered article body replaces. */
+export const CONTENT_PLACEHOLDER = '{{content}}';
+
+/** The themes shipped with the package (`templates/` at the package root; same depth from src/ and dist/). */
+export const defaultTemplatesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
+
+const THEME_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
+
+const cache = new Map<string, Promise<Theme>>();
+
+/** Theme names (folders holding a theme.css) under `templatesDir`, sorted. */
+export async function listThemes(templatesDir: string = defaultTemplatesDir): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(templatesDir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const names: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !THEME_NAME.test(entry.name)) continue;
+    if (await isFile(path.join(templatesDir, entry.name, 'theme.css'))) names.push(entry.name);
+  }
+  return names.sort();
+}
+
+/** Loads `templatesDir/<name>/`; cached per (folder, name), so a build of many posts reads each theme once. */
+export function loadTheme(name: string, templatesDir: string = defaultTemplatesDir): Promise<Theme> {
+  const key = `${path.resolve(templatesDir)}\0${name}`;
+  let theme = cache.get(key);
+  if (!theme) {
+    theme = readTheme(name, path.resolve(templatesDir));
+    cache.set(key, theme);
+    // A failed load is not cached: the user may fix the theme and retry in the same process (watch mode).
+    theme.catch(() => cache.delete(key));
+  }
+  return theme;
+}
+
+/** Forgets cached themes (for watch mode after a theme file changed). */
+export function clearThemeCache(): void {
+  cache.clear();
+}
+
+async function readTheme(name: string, dir: string): Promise<Theme> {
+  const themeDir = path.join(dir, name);
+  if (!THEME_NAME.test(name) || !(await isFile(path.join(themeDir, 'theme.css')))) {
+    const available = await listThemes(dir);
+    throw new Error(
+      `Unknown theme "${name}" in ${dir}. ` +
+        (available.length ? `Available themes: ${available.join(', ')}.` : 'That folder holds no theme (no */theme.css).'),
+    );
+  }
+  const [css, template, meta] = await Promise.all([
+    readFile(path.join(themeDir, 'theme.css'), 'utf8'),
+    readOptional(path.join(themeDir, 'template.html')),
+    readOptional(path.join(themeDir, 'theme.json')),
+  ]);
+  const html = (template ?? `<section class="wx-article">${CONTENT_PLACEHOLDER}</section>`).trim();
+  const count = html.split(CONTENT_PLACEHOLDER).length - 1;
+  if (count !== 1) {
+    throw new Error(
+      `Theme "${name}": ${path.join(themeDir, 'template.html')} must contain ${CONTENT_PLACEHOLDER} exactly once (found ${count}).`,
+    );
+  }
+  let description = '';
+  if (meta !== undefined) {
+    try {
+      const parsed = JSON.parse(meta) as { description?: unknown };
+      if (typeof parsed.description === 'string') description = parsed.description;
+    } catch (error) {
+      throw new Error(`Theme "${name}": ${path.join(themeDir, 'theme.json')} is not valid JSON (${(error as Error).message}).`);
+    }
+  }
+  const version = createHash('sha256').update(css).update('\0').update(html).digest('hex').slice(0, 12);
+  return { name, description, css, template: html, version };
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
