@@ -353,3 +353,96 @@ describe('publishing against the emulator', () => {
     expect(error.publishId).toBe(publish_id);
   });
 });
+
+describe('messages, menus, users, datacube and quota against the emulator', () => {
+  /** 2026-03-10 12:00 Beijing time, shared by the emulator and the client (datacube's "yesterday"). */
+  const T0 = Date.UTC(2026, 2, 10, 4, 0, 0);
+
+  async function admin(emu: RunningEmulator, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Record<string, any>> {
+    const res = await fetch(`${emu.url}${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    expect(res.status, path).toBe(200);
+    return (await res.json()) as Record<string, any>;
+  }
+
+  it('iterates every follower across 10 000-openid pages and batches user info by 100', async () => {
+    const emu = await emulator({ now: () => T0 });
+    const wx = clientFor(emu, { now: () => T0 });
+    const { total } = await admin(emu, 'GET', '/__emulator/followers');
+    const openids: string[] = [];
+    for await (const openid of wx.user.followers()) openids.push(openid);
+    expect(openids).toHaveLength(total);
+    expect(new Set(openids).size).toBe(total);
+    expect(countOf(emu, '/cgi-bin/user/get')).toBeGreaterThanOrEqual(Math.ceil(total / 10_000));
+    const infos = await wx.user.batchInfo(openids.slice(0, 250));
+    expect(infos.map((u) => u.openid)).toEqual(openids.slice(0, 250));
+    expect(countOf(emu, '/cgi-bin/user/info/batchget')).toBe(3);
+    const one = await wx.user.info(openids[0]!);
+    expect(one.subscribe).toBe(1);
+  });
+
+  it('sends a custom text message in the 48-hour window and previews a draft by 微信号', async () => {
+    const emu = await emulator({ now: () => T0 });
+    const wx = clientFor(emu, { now: () => T0 });
+    const { openid } = await admin(emu, 'POST', '/__emulator/followers', { wxname: 'reader_wx' });
+    await admin(emu, 'POST', `/__emulator/followers/${openid}/message`, { content: '在吗？' });
+    await wx.message.sendText(openid, '你好，收到 ✅');
+    const delivered = await admin(emu, 'GET', `/__emulator/messages?touser=${openid}&via=custom`);
+    expect(JSON.stringify(delivered.messages)).toContain('你好，收到 ✅');
+    const draft = await newDraft(wx, '预览文章');
+    await wx.message.previewDraft({ towxname: 'reader_wx' }, draft);
+    const previews = await admin(emu, 'GET', '/__emulator/messages?via=preview');
+    expect(previews.count).toBe(1);
+    // Outside any window: 45015, not retried (custom send is not idempotent), with the window rule as hint.
+    const stranger = (await admin(emu, 'POST', '/__emulator/followers', {})).openid as string;
+    emu.control.advanceTime(2 * 60_000);
+    const error = (await caught(wx.message.sendText(stranger, 'hi'))) as WeChatError;
+    expect(error.errcode).toBe(45015);
+    expect(error.hint).toMatch(/48 hours/);
+    expect(countOf(emu, '/cgi-bin/message/custom/send')).toBe(2);
+  });
+
+  it('creates, reads and deletes a menu with Chinese names', async () => {
+    const emu = await emulator({ now: () => T0 });
+    const wx = clientFor(emu, { now: () => T0 });
+    expect(await wx.menu.get()).toBeNull();
+    await wx.menu.create({
+      button: [
+        { type: 'click', name: '今日文章', key: 'TODAY' },
+        { name: '关于', sub_button: [{ type: 'view', name: '博客', url: 'https://example.com/' }] },
+      ],
+    });
+    const menu = await wx.menu.get();
+    expect(menu?.menu.button.map((b) => b.name)).toEqual(['今日文章', '关于']);
+    if (menu?.menu.menuid !== undefined) expect(menu.menu.menuid).toMatch(/^\d+$/);
+    await wx.menu.delete();
+    expect(await wx.menu.get()).toBeNull();
+    const tooLong = (await caught(wx.menu.create({ button: [{ type: 'click', name: '这是一个很长的菜单名字', key: 'K' }] }))) as WeChatError;
+    expect(tooLong.errcode).toBe(40018);
+    expect(tooLong.hint).toMatch(/16 bytes/);
+  });
+
+  it('reads analytics within the allowed spans and refuses bad spans before calling', async () => {
+    const emu = await emulator({ now: () => T0 });
+    const wx = clientFor(emu, { now: () => T0 });
+    const summary = await wx.datacube.getUserSummary({ begin: '2026-03-03', end: '2026-03-09' });
+    expect(Array.isArray(summary.list)).toBe(true);
+    const read = await wx.datacube.getArticleRead({ begin: '2026-03-09' });
+    expect(Array.isArray(read.list)).toBe(true);
+    expect(typeof read.is_delay).toBe('boolean');
+    const before = countOf(emu, '/datacube/getarticleshare');
+    await expect(wx.datacube.getArticleShare({ begin: '2026-03-08', end: '2026-03-09' })).rejects.toThrow(/begin_date must equal end_date/);
+    await expect(wx.datacube.getBizSummary({ begin: '2026-03-10' })).rejects.toThrow(/yesterday/);
+    expect(countOf(emu, '/datacube/getarticleshare')).toBe(before);
+  });
+
+  it('reports API quota usage', async () => {
+    const emu = await emulator({ now: () => T0 });
+    const wx = clientFor(emu, { now: () => T0 });
+    await wx.draft.count();
+    await wx.draft.count();
+    const { quota } = await wx.openapi.getQuota('/cgi-bin/draft/count');
+    expect(quota.used).toBe(2);
+    expect(quota.remain).toBe(quota.daily_limit - 2);
+    await expect(wx.openapi.getQuota('cgi-bin/draft/count')).rejects.toThrow(/starting with "\/"/);
+  });
+});
