@@ -1,0 +1,182 @@
+/**
+ * rehypeMathSvg: TeX (from remark-math) → inline SVG that WeChat keeps (it has no MathJax/KaTeX and strips
+ * <script>, <style>, ids, <defs> and <use>: wechat-api.md §12).
+ *
+ * Input (remark-math + remark-rehype): `code.language-math.math-inline` inside text, and
+ * `pre > code.language-math.math-display` (also ```math fences, which have no `math-display`).
+ * Output: `<span class="wx-math-inline"><svg…></span>` and
+ * `<section class="wx-math-display" style="…overflow-x:auto…"><svg…></section>` (see math/svg.ts for the SVG).
+ *
+ * Accessible text: the SVG gets `role="img"` and `aria-label` = the TeX source. WeChat's SVG whitelist may drop
+ * `aria-label`; `<title>`/`<desc>` are no better (WeChat strips unknown SVG children, and a <title> shows as a
+ * tooltip), so aria-label is the one cheap option, and it costs nothing when dropped.
+ *
+ * Performance: one MathJax document per process (math/engine.ts) and a bounded LRU of rendered formulas keyed by
+ * display/inline + TeX (plus the macros the post defined so far, see below). A TeX error is reported as a vfile
+ * message (ruleId `math-error`) and the source is shown as inline code.
+ *
+ * Macros: `\newcommand`/`\def` in one formula apply to the later formulas of the same post (as in a browser) and
+ * are forgotten before the next post. A formula that defines macros is always rendered (its side effect matters);
+ * the formulas after it are cached under a key that includes those definitions.
+ * Labels/`\ref` across formulas are not supported (each formula is compiled on its own, so caching is exact).
+ */
+import type { Element, ElementContent, Root } from 'hast';
+import { toString } from 'hast-util-to-string';
+import type { Transformer } from 'unified';
+import { SKIP, visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import { definesMacros, renderTexToSvg, resetUserMacros, TexRenderError } from '../math/engine.js';
+import { cloneElement, drawsSomething, prepareMathSvg } from '../math/svg.js';
+import { defaultRenderSettings } from '../types.js';
+
+/** Structural style of the display wrapper: centred, never wider than the column, scrolls sideways if needed. */
+export const DISPLAY_WRAPPER_STYLE = 'display:block;max-width:100%;overflow-x:auto;overflow-y:hidden;text-align:center';
+
+type Rendered = { svg: Element } | { error: string };
+
+/** Bounded LRU (Map keeps insertion order; a hit moves the entry to the end). */
+const CACHE_LIMIT = 5000;
+const cache = new Map<string, Rendered>();
+
+function cacheGet(key: string): Rendered | undefined {
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
+function cacheSet(key: string, value: Rendered): void {
+  if (cache.size >= CACHE_LIMIT) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(key, value);
+}
+
+/** Empties the formula cache (for tests and benchmarks that want cold numbers). */
+export function clearMathCache(): void {
+  cache.clear();
+}
+
+/** Whether the MathJax document holds macros a post defined (they must be forgotten before the next post). */
+let macrosDefined = false;
+
+function render(tex: string, display: boolean, context: string): Rendered {
+  const label = tex.replace(/\s+/g, ' ').trim();
+  const defining = definesMacros(tex);
+  const key = `${context}\u0000${display ? 'D' : 'I'}\u0000${tex}`;
+  if (!defining) {
+    const hit = cacheGet(key);
+    if (hit) return hit;
+  } else {
+    macrosDefined = true;
+  }
+  let result: Rendered;
+  try {
+    result = { svg: prepareMathSvg(renderTexToSvg(tex, display), { display, label }) };
+  } catch (error) {
+    if (!(error instanceof TexRenderError)) throw error;
+    result = { error: error.message };
+  }
+  if (!defining) cacheSet(key, result);
+  return result;
+}
+
+interface MathNode {
+  tex: string;
+  display: boolean;
+}
+
+function classList(node: Element): string[] {
+  const value = node.properties.className;
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+function isMathCode(node: Element): boolean {
+  return node.tagName === 'code' && classList(node).includes('language-math');
+}
+
+function mathOf(node: Element): MathNode | undefined {
+  if (node.tagName === 'pre') {
+    const elements = node.children.filter((child): child is Element => child.type === 'element');
+    const code = elements[0];
+    if (elements.length === 1 && code && isMathCode(code)) return { tex: toString(code).trim(), display: true };
+    return undefined;
+  }
+  if (isMathCode(node)) return { tex: toString(node).trim(), display: classList(node).includes('math-display') };
+  return undefined;
+}
+
+function excerpt(tex: string): string {
+  const flat = tex.replace(/\s+/g, ' ');
+  return flat.length > 40 ? `${flat.slice(0, 39)}…` : flat;
+}
+
+function fallback(tex: string, display: boolean): Element {
+  const code: Element = {
+    type: 'element',
+    tagName: 'code',
+    properties: { className: ['wx-inline-code'] },
+    children: [{ type: 'text', value: tex }],
+  };
+  return display ? { type: 'element', tagName: 'p', properties: {}, children: [code] } : code;
+}
+
+function wrap(svg: Element, display: boolean): Element {
+  return display
+    ? {
+        type: 'element',
+        tagName: 'section',
+        properties: { className: ['wx-math-display'], style: DISPLAY_WRAPPER_STYLE },
+        children: [svg],
+      }
+    : { type: 'element', tagName: 'span', properties: { className: ['wx-math-inline'] }, children: [svg] };
+}
+
+function transform(tree: Root, file: VFile): void {
+  const settings = file.data.settings ?? defaultRenderSettings;
+  file.data.mathCount = 0;
+  if (!settings.math) return;
+  if (macrosDefined) {
+    resetUserMacros();
+    macrosDefined = false;
+  }
+  let context = '';
+  let count = 0;
+  visit(tree, 'element', (node, index, parent) => {
+    if (!parent || index === undefined) return;
+    const math = mathOf(node);
+    if (!math) return;
+    if (math.tex === '') return SKIP;
+    const result = render(math.tex, math.display, context);
+    if (definesMacros(math.tex)) context += `${math.tex}\n`;
+    // A formula that only defines macros (`$$\newcommand…$$`) shows nothing: drop it instead of an empty box.
+    if ('svg' in result && !drawsSomething(result.svg) && definesMacros(math.tex)) {
+      parent.children.splice(index, 1);
+      return [SKIP, index];
+    }
+    let replacement: Element;
+    if ('svg' in result) {
+      replacement = wrap(cloneElement(result.svg), math.display);
+      count++;
+    } else {
+      file.message(`Cannot render math \`${excerpt(math.tex)}\`: ${result.error}`, {
+        place: node.position,
+        ruleId: 'math-error',
+        source: 'wxmp',
+      });
+      replacement = fallback(math.tex, math.display);
+    }
+    if (node.position) replacement.position = node.position;
+    parent.children[index] = replacement as ElementContent;
+    return SKIP;
+  });
+  file.data.mathCount = count;
+}
+
+/** Renders `$…$` and `$$…$$` to SVG when `settings.math` is on; counts formulas in `file.data.mathCount`. */
+export function rehypeMathSvg(): Transformer<Root> {
+  return (tree, file) => transform(tree, file);
+}
