@@ -3,7 +3,15 @@
  * JS removed ("此处会去除JS"), external images filtered ("外部图片url将被过滤"), `<img src>` read back as `data-src`
  * (GZH), non-article links made unclickable, `<style>`/`<link>`/`<iframe>`/form elements dropped.
  */
-import { load } from 'cheerio';
+import { load, type CheerioAPI } from 'cheerio';
+
+/** The parts of a parsed (domhandler) node the text walker reads. */
+interface HtmlNode {
+  type: string;
+  data?: string;
+  name?: string;
+  children?: HtmlNode[];
+}
 
 const DROPPED_ELEMENTS = 'script, style, link, iframe, frame, frameset, object, embed, form, input, button, select, textarea, meta, base, noscript';
 const WECHAT_IMAGE_HOSTS = new Set(['mmbiz.qpic.cn', 'mmbiz.qlogo.cn']);
@@ -80,14 +88,20 @@ export function normaliseContent(html: string, options: ContentOptions): Normali
       img.remove();
       return;
     }
-    img.removeAttr('src');
-    img.attr('data-src', src);
+    // Rename in place so attribute order survives: <img src=… alt=…> reads back as <img data-src=… alt=…>.
+    const renamed: Record<string, string> = {};
+    for (const [name, value] of Object.entries(el.attribs)) {
+      if (name === 'src') renamed['data-src'] = src;
+      else if (name !== 'data-src') renamed[name] = value;
+    }
+    if (!('data-src' in renamed)) renamed['data-src'] = src;
+    el.attribs = renamed;
   });
   $('a[href]').each((_, el) => {
     const a = $(el);
     if (!isWeChatArticleLink(a.attr('href') ?? '', options)) a.removeAttr('href');
   });
-  return { html: $.html(), text: collapseText($.root().text()) };
+  return { html: $.html(), text: visibleText($) };
 }
 
 /** For previews: turn stored `data-src` back into `src` so a browser shows the images. */
@@ -100,9 +114,25 @@ export function withSrc(html: string): string {
   return $.html();
 }
 
-/** Count of visible characters (code points, whitespace collapsed) — what "少于2万字符" limits. */
-export function visibleLength(html: string): number {
-  const $ = load(html, null, false);
-  $('script, style').remove();
-  return [...collapseText($.root().text())].length;
+const BLOCK_TAGS = new Set([
+  'p', 'div', 'section', 'article', 'header', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'ul', 'ol', 'blockquote',
+  'pre', 'table', 'tr', 'td', 'th', 'figure', 'figcaption', 'br', 'hr', 'dt', 'dd',
+]);
+
+/** Text as a reader sees it: block boundaries become spaces, whitespace collapsed. */
+function visibleText($: CheerioAPI): string {
+  const parts: string[] = [];
+  const walk = (nodes: HtmlNode[]): void => {
+    for (const node of nodes) {
+      if (node.type === 'text') parts.push(node.data ?? '');
+      else if (node.type === 'tag') {
+        const block = BLOCK_TAGS.has(node.name ?? '');
+        if (block) parts.push(' ');
+        walk(node.children ?? []);
+        if (block) parts.push(' ');
+      }
+    }
+  };
+  walk((($.root()[0] as unknown as HtmlNode | undefined)?.children) ?? []);
+  return collapseText(parts.join(''));
 }

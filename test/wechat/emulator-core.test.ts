@@ -400,7 +400,7 @@ describe('persistence under stateDir', () => {
     const s = (await stable(first)).access_token as string;
     const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c00' } }).png().toBuffer();
     const form = new FormData();
-    form.append('media', new Blob([png], { type: 'image/png' }), 'cover.png');
+    form.append('media', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'cover.png');
     const mat = (await (await fetch(`${first.url}/cgi-bin/material/add_material?type=image&access_token=${t}`, { method: 'POST', body: form })).json()) as Json;
     const draft = await postJson(first, `/cgi-bin/draft/add?access_token=${t}`, {
       articles: [{ title: '重启之后', content: '<p>仍然在这里</p>', thumb_media_id: mat.media_id }],

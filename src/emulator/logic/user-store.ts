@@ -4,6 +4,7 @@
  */
 import type { EmuAccount } from '../router.js';
 import { FollowerDirectory, createFollowerState, type FollowerState } from './user-followers.js';
+import { createTagState, type TagState } from './user-tags.js';
 
 const FOLLOWERS_KEY = 'followers';
 
@@ -26,4 +27,8 @@ export function followerDirectory(state: FollowerState): FollowerDirectory {
 export function followersOf(account: EmuAccount, nowMs: number): { state: FollowerState; directory: FollowerDirectory } {
   const state = followerState(account, nowMs);
   return { state, directory: followerDirectory(state) };
+}
+
+export function tagState(account: EmuAccount): TagState {
+  return (account.state.ext.tags ??= createTagState()) as TagState;
 }

@@ -83,13 +83,11 @@ export function deleteTag(state: TagState, followers: FollowerState, body: unkno
   return { errcode: 0 };
 }
 
-/** Openids carrying `id`, in follow order. */
+/** Subscribed openids carrying tag `id`, in the order they were first tagged or changed. */
 export function tagMembers(followers: FollowerState, directory: FollowerDirectory, id: number): string[] {
-  return directory.subscribedOpenIds().length > 0
-    ? Object.entries(followers.overrides)
-        .filter(([openid, o]) => o.tagIds?.includes(id) && directory.isSubscribed(openid))
-        .map(([openid]) => openid)
-    : [];
+  return Object.entries(followers.overrides)
+    .filter(([openid, o]) => o.tagIds?.includes(id) && directory.isSubscribed(openid))
+    .map(([openid]) => openid);
 }
 
 export function listTags(
