@@ -1,0 +1,29 @@
+/*
+ * Minimal typings for the part of css-tree 3 used by styles.ts (the package ships no types and we do not pull
+ * @types/css-tree for two functions).
+ */
+declare module 'css-tree' {
+  export interface CssNode {
+    type: string;
+  }
+  export interface Raw extends CssNode {
+    type: 'Raw';
+    value: string;
+  }
+  export interface Declaration extends CssNode {
+    type: 'Declaration';
+    property: string;
+    /** `true` for `!important`, a string for `!ie` style hacks, `false` otherwise. */
+    important: boolean | string;
+    value: Raw | CssNode;
+  }
+  export interface ParseOptions {
+    context?: 'stylesheet' | 'declarationList' | 'declaration' | 'value';
+    parseValue?: boolean;
+    parseCustomProperty?: boolean;
+    positions?: boolean;
+    onParseError?: (error: Error) => void;
+  }
+  export function parse(source: string, options?: ParseOptions): CssNode;
+  export function walk(ast: CssNode, options: { visit: 'Declaration'; enter: (node: Declaration) => void }): void;
+}
