@@ -2,6 +2,9 @@
  * The emulator's message, menu, user and datacube endpoints over real HTTP with plain fetch (not our client), one
  * test per rule of wechat-api.md §7–§10. Each describe block starts its own emulator with a fixed clock.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { NAMED_TEST_FOLLOWERS } from '../../src/emulator/logic/user-followers.js';
@@ -22,8 +25,9 @@ class Harness {
   emu!: RunningEmulator;
   private tokens = new Map<string, string>();
 
-  async start(): Promise<void> {
-    this.emu = await startEmulator({ accounts: [APP, UNVERIFIED], now: () => T0 });
+  async start(stateDir?: string): Promise<void> {
+    this.emu = await startEmulator({ accounts: [APP, UNVERIFIED], now: () => T0, ...(stateDir ? { stateDir } : {}) });
+    this.tokens.clear();
   }
 
   async token(app: { appId: string; appSecret: string } = APP): Promise<string> {
@@ -487,5 +491,84 @@ describe('datacube (§10)', () => {
 
   it('datacube calls are POST only → 43002', async () => {
     expectErr(await h.call('GET', '/datacube/getusersummary'), 43002);
+  });
+});
+
+describe('tags (§9)', () => {
+  const h = new Harness();
+  beforeAll(() => h.start());
+  afterAll(() => h.emu.close());
+
+  it('create → tag followers → tags/get counts, getidlist, user/tag/get, user/info tagid_list', async () => {
+    const created = await h.call('POST', '/cgi-bin/tags/create', { tag: { name: '广东' } });
+    expect(created.tag).toMatchObject({ name: '广东' });
+    const id = created.tag.id as number;
+    expect(Number.isInteger(id)).toBe(true);
+    expect(await h.call('POST', '/cgi-bin/tags/members/batchtagging', { openid_list: [ALICE, BOB], tagid: id })).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+    });
+    const tags = await h.call('GET', '/cgi-bin/tags/get');
+    expect(tags.tags).toContainEqual({ id: 2, name: '星标组', count: 0 });
+    expect(tags.tags).toContainEqual({ id, name: '广东', count: 2 });
+    expect(await h.call('POST', '/cgi-bin/tags/getidlist', { openid: ALICE })).toEqual({ tagid_list: [id] });
+    const members = await h.call('POST', '/cgi-bin/user/tag/get', { tagid: id, next_openid: '' });
+    expect(members).toMatchObject({ count: 2, data: { openid: [ALICE, BOB] }, next_openid: BOB });
+    expect((await h.call('GET', `/cgi-bin/user/info?openid=${ALICE}`)).tagid_list).toEqual([id]);
+    await h.call('POST', '/cgi-bin/tags/members/batchuntagging', { openid_list: [BOB], tagid: id });
+    expect((await h.call('POST', '/cgi-bin/user/tag/get', { tagid: id })).data.openid).toEqual([ALICE]);
+  });
+
+  it('tag names: duplicate or empty → 45157, over 30 bytes → 45158', async () => {
+    await h.call('POST', '/cgi-bin/tags/create', { tag: { name: '北京' } });
+    expectErr(await h.call('POST', '/cgi-bin/tags/create', { tag: { name: '北京' } }), 45157);
+    expectErr(await h.call('POST', '/cgi-bin/tags/create', { tag: { name: '' } }), 45157);
+    expectErr(await h.call('POST', '/cgi-bin/tags/create', { tag: { name: '一二三四五六七八九十一' } }), 45158); // 33 bytes
+  });
+
+  it('system tags cannot be changed (45058); unknown tag id → 45159', async () => {
+    expectErr(await h.call('POST', '/cgi-bin/tags/update', { tag: { id: 2, name: '星星' } }), 45058);
+    expectErr(await h.call('POST', '/cgi-bin/tags/delete', { tag: { id: 1 } }), 45058);
+    expectErr(await h.call('POST', '/cgi-bin/tags/delete', { tag: { id: 99999 } }), 45159);
+  });
+
+  it('batchtagging: 1..50 openids (40032), foreign openid 49003, malformed 40003', async () => {
+    const { tag } = await h.call('POST', '/cgi-bin/tags/create', { tag: { name: '上海' } });
+    const ids = (await h.call('GET', '/cgi-bin/user/get')).data.openid.slice(0, 51) as string[];
+    expectErr(await h.call('POST', '/cgi-bin/tags/members/batchtagging', { openid_list: ids, tagid: tag.id }), 40032);
+    expect((await h.call('POST', '/cgi-bin/tags/members/batchtagging', { openid_list: ids.slice(0, 50), tagid: tag.id })).errcode).toBe(0);
+    expectErr(
+      await h.call('POST', '/cgi-bin/tags/members/batchtagging', { openid_list: ['oNeverFollowedThisAccount123'], tagid: tag.id }),
+      49003,
+    );
+    expectErr(await h.call('POST', '/cgi-bin/tags/members/batchtagging', { openid_list: ['bad'], tagid: tag.id }), 40003);
+  });
+});
+
+describe('persistence', () => {
+  it('menus, followers, windows and delivered messages survive a restart with the same stateDir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxmp-emu-e2-'));
+    const h = new Harness();
+    try {
+      await h.start(dir);
+      expect((await h.call('POST', '/cgi-bin/menu/create', { button: [{ type: 'click', name: '菜单', key: 'K' }] })).errcode).toBe(0);
+      const { body } = await h.admin('POST', '/__emulator/followers', { wxname: 'dora_wx' });
+      await h.admin('POST', `/__emulator/followers/${BOB}/message`, { content: 'hi' });
+      expect((await h.call('POST', '/cgi-bin/message/custom/send', text(BOB))).errcode).toBe(0);
+      await h.emu.close();
+
+      await h.start(dir);
+      expect((await h.call('GET', '/cgi-bin/menu/get')).menu.button[0].name).toBe('菜单');
+      expect((await h.call('GET', `/cgi-bin/user/info?openid=${body.openid}`)).subscribe).toBe(1);
+      // Bob's 48 h window (5 replies) is still open with 4 left.
+      for (let i = 0; i < 4; i++) expect((await h.call('POST', '/cgi-bin/message/custom/send', text(BOB))).errcode).toBe(0);
+      expectErr(await h.call('POST', '/cgi-bin/message/custom/send', text(BOB)), 45047);
+      expect((await h.admin('GET', `/__emulator/messages?touser=${BOB}`)).body.count).toBe(5);
+      const preview = await h.call('POST', '/cgi-bin/message/mass/preview', { towxname: 'dora_wx', msgtype: 'text', text: { content: 'x' } });
+      expect(preview.errcode).toBe(0);
+    } finally {
+      await h.emu.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
