@@ -30,7 +30,10 @@ export function clientFromEnv({ env, config = {}, overrides = {} }: ClientFromEn
     );
   }
   const apiBase = nonEmpty(env.WXMP_API_BASE) ?? config.apiBase ?? overrides.apiBase;
-  const proxy = nonEmpty(env.WXMP_PROXY) ?? nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy) ?? config.proxy ?? overrides.proxy;
+  const explicitProxy = nonEmpty(env.WXMP_PROXY) ?? config.proxy ?? overrides.proxy;
+  // A machine-wide HTTPS_PROXY must not capture calls to a local emulator (it could not reach 127.0.0.1 anyway).
+  const ambientProxy = apiBase && isLoopback(apiBase) ? undefined : (nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy));
+  const proxy = nonEmpty(env.WXMP_PROXY) ?? ambientProxy ?? explicitProxy;
   return new WeChatClient({
     ...overrides,
     appId: appId!,
@@ -43,4 +46,13 @@ export function clientFromEnv({ env, config = {}, overrides = {} }: ClientFromEn
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+function isLoopback(base: string): boolean {
+  try {
+    const host = new URL(base).hostname;
+    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
 }

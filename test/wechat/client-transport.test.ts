@@ -474,4 +474,22 @@ describe('configuration', () => {
       await proxy.close();
     }
   });
+
+  it('clientFromEnv: WXMP_PROXY is used, a machine-wide HTTPS_PROXY is ignored for a loopback API base', async () => {
+    const server = await fake(withToken(() => ({ json: { total_count: 1 } })));
+    const proxy = await startConnectProxy();
+    try {
+      const env = { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: SECRET, WXMP_API_BASE: server.url };
+      const overrides = { tokenCache: false as const };
+      const ambient = clientFromEnv({ env: { ...env, HTTPS_PROXY: proxy.url }, overrides });
+      expect(await ambient.draft.count()).toBe(1);
+      expect(proxy.targets).toEqual([]);
+      const explicit = clientFromEnv({ env: { ...env, WXMP_PROXY: proxy.url }, overrides });
+      expect(await explicit.draft.count()).toBe(1);
+      await explicit.close();
+      expect(proxy.targets.length).toBeGreaterThan(0);
+    } finally {
+      await proxy.close();
+    }
+  });
 });
