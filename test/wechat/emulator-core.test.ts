@@ -434,3 +434,46 @@ describe('persistence under stateDir', () => {
     expect(second.accounts[0]).toMatchObject({ appId: acc.appId, appSecret: acc.appSecret });
   });
 });
+
+describe('wxmp emulator command', () => {
+  it('prints the base URL, the sandbox account and WXMP_API_BASE, serves, and stops on SIGTERM', async () => {
+    const { vi } = await import('vitest');
+    const { runEmulator } = await import('../../src/cli/commands/emulator.js');
+    const out: string[] = [];
+    const spyOut = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
+    const spyErr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const done = runEmulator({ port: '0', host: '127.0.0.1', publishDelay: '10' });
+      await vi.waitFor(() => expect(out.join('')).toContain('Ctrl+C'));
+      const text = out.join('').replace(/\u001b\[[0-9;]*m/g, '');
+      const base = /API base\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
+      expect(base).toBeTruthy();
+      expect(text).toContain(`export WXMP_API_BASE=${base}`);
+      const m = /AppID (wx[0-9a-f]{16})\s+AppSecret ([0-9a-f]{32})/.exec(text);
+      expect(m).toBeTruthy();
+      const r = (await (await fetch(`${base}/cgi-bin/token?grant_type=client_credential&appid=${m![1]}&secret=${m![2]}`)).json()) as Json;
+      expect(r.expires_in).toBe(7200);
+      process.emit('SIGTERM', 'SIGTERM');
+      expect(await done).toBe(0);
+      await expect(fetch(`${base}/cgi-bin/token`)).rejects.toThrow();
+    } finally {
+      spyOut.mockRestore();
+      spyErr.mockRestore();
+    }
+  });
+
+  it('masks a user-supplied AppSecret and validates flags', async () => {
+    const { emulatorOptionsFrom } = await import('../../src/cli/commands/emulator.js');
+    expect(() => emulatorOptionsFrom({ port: 'abc', host: '127.0.0.1' })).toThrow(/--port/);
+    expect(() => emulatorOptionsFrom({ port: '4000', host: '127.0.0.1', appId: 'wx1' })).toThrow(/--app-secret/);
+    expect(() => emulatorOptionsFrom({ port: '4000', host: '127.0.0.1', failRate: '2' })).toThrow(/--fail-rate/);
+    expect(emulatorOptionsFrom({ port: '4000', host: '127.0.0.1', failRate: '0.1', latency: '20', publishDelay: '0' })).toMatchObject({
+      port: 4000,
+      publishDelayMs: 0,
+      faults: { failureRate: 0.1, latencyMs: 20 },
+    });
+  });
+});
