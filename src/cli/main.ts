@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { ConfigError } from '../config/load.js';
+import { LockFileError } from '../sync/lock.js';
 import { registerBuildCommand } from './commands/build.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
+import { registerReconcileCommand } from './commands/reconcile.js';
+import { registerSyncCommands } from './commands/sync.js';
 import { UserError } from './output.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -26,6 +29,8 @@ Every command takes --root <dir> (the posts repo, default: the current directory
     );
   program.exitOverride();
   registerBuildCommand(program);
+  registerSyncCommands(program);
+  registerReconcileCommand(program);
   registerEmulatorCommand(program);
   return program;
 }
@@ -41,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version exit through here with code 0.
       return error.exitCode;
     }
-    if (error instanceof ConfigError || error instanceof UserError) {
+    if (error instanceof ConfigError || error instanceof UserError || error instanceof LockFileError) {
       process.stderr.write(`${pc.red('wxmp:')} ${error.message}\n`);
       return error instanceof UserError ? error.exitCode : 1;
     }

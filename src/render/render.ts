@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { VFile } from 'vfile';
 import { resolveConfig } from '../config/load.js';
 import type { WxmpConfig } from '../config/schema.js';
@@ -11,15 +9,11 @@ import { deriveDigest } from './digest.js';
 import { inlineArticle } from './inline.js';
 import { lintArticle } from './lint.js';
 import { getProcessor } from './processor.js';
-import { loadTheme, type Theme } from './theme.js';
+import { resolveTheme } from './resolve-theme.js';
 import { defaultRenderSettings, type ImageRef, type ImageResolver, type LinkRef, type RenderSettings } from './types.js';
 import { classifyImageSrc } from './util/image-src.js';
 
-/** Bumped when a change to the renderer changes its output: part of the sync's payload hash. */
-export const RENDERER_VERSION = '1';
-
-/** The themes shipped with wxmp (`templates/` at the package root). */
-export const builtinTemplatesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
+export { RENDERER_VERSION, builtinTemplatesDir, resolveTheme } from './resolve-theme.js';
 
 export interface RenderOptions {
   /** The posts repo root (relative paths in messages and outputs are relative to it). */
@@ -73,15 +67,6 @@ export function settingsFor(post: Post, root: string, config: WxmpConfig, resolv
     codeLineNumbers: config.render.codeLineNumbers,
     resolveImage,
   };
-}
-
-/** Resolves a theme by name: the config's `templatesDir` first, then the built-in themes. */
-export async function resolveTheme(name: string, root: string, config: WxmpConfig): Promise<Theme> {
-  if (config.templatesDir) {
-    const userDir = path.resolve(root, config.templatesDir);
-    if (existsSync(path.join(userDir, name))) return loadTheme(name, userDir);
-  }
-  return loadTheme(name, builtinTemplatesDir);
 }
 
 /** Renders one loaded post to WeChat HTML, with lint messages. Never throws for content problems. */

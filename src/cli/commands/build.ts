@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { loadPost } from '../../content/post.js';
-import { buildPostPage, buildPreviewPage, type PreviewEntry } from '../../preview/page.js';
-import { renderPost, type RenderedPost } from '../../render/render.js';
+import type { PreviewEntry } from '../../preview/page.js';
+import type { RenderedPost } from '../../render/render.js';
 import type { ImageRef } from '../../render/types.js';
 import { problemToJson } from '../../util/messages.js';
 import { countBySeverity, formatBytes, plural, printJson, printProblems } from '../output.js';
@@ -50,6 +50,8 @@ Examples:
 export async function runBuild(patterns: string[], options: BuildOptions): Promise<number> {
   const project = await loadProject(options);
   const { root, config } = project;
+  // Loaded here, not at start-up: the renderer (MathJax, highlight.js grammars) is heavy and other commands skip it.
+  const [{ renderPost }, { buildPostPage, buildPreviewPage }] = await Promise.all([import('../../render/render.js'), import('../../preview/page.js')]);
   const outDir = path.resolve(root, options.out ?? config.outDir);
   const files = await selectPosts(project, patterns);
   if (files.length === 0) {

@@ -1,0 +1,267 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { resolveAccounts, type ResolvedAccount } from '../../sync/accounts.js';
+import { syncPosts, type PostResult, type SyncEvent } from '../../sync/engine.js';
+import { FileHashCache } from '../../sync/file-hashes.js';
+import { LOCK_FILE, LockStore } from '../../sync/lock.js';
+import { sandboxDir, SANDBOX_ACCOUNT, startSandbox, writeSandboxPreview, type Sandbox } from '../../sync/sandbox.js';
+import type { WeChatClient } from '../../wechat/client.js';
+import { plural, printJson, UserError } from '../output.js';
+import { loadProject, selectPosts } from '../project.js';
+import { countStatuses, printMessages, printTable, reportToGitHub, resultToJson, STATUSES } from '../sync-report.js';
+
+export interface SyncCliOptions {
+  root?: string;
+  config?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  verify?: boolean;
+  force?: boolean;
+  concurrency?: string;
+  sandbox?: boolean;
+  verbose?: boolean;
+}
+
+export function registerSyncCommands(program: Command): void {
+  const common = (command: Command) =>
+    command
+      .argument('[posts...]', 'post files or globs, relative to the root (default: the config\'s include)')
+      .option('--root <dir>', 'the posts repo', process.cwd())
+      .option('--config <file>', 'config file (default: wxmp.config.ts in the root)')
+      .option('--json', 'print a JSON report on stdout')
+      .option('--force', 'render and compare every post, even when its files did not change')
+      .option('--sandbox', 'use the embedded emulator even if credentials are set')
+      .option('--verbose', 'also print informational messages');
+
+  common(program.command('sync'))
+    .description('Create or update a WeChat draft for every post; unchanged posts make no request at all')
+    .option('--dry-run', 'show the plan and send nothing (same as `wxmp plan`)')
+    .option('--verify', 'read every written draft back and report what WeChat changed or stripped')
+    .option('--concurrency <n>', 'parallel requests (default: config `concurrency`, 4)')
+    .addHelpText(
+      'after',
+      `
+Per post: render → upload new images (once per content hash) → upload the cover as a permanent material →
+draft/add (new post), draft/update (changed post) or nothing (unchanged). State lives in wxmp.lock.json at the root:
+commit it, so CI and other machines know what is already on WeChat.
+
+Credentials: WECHAT_APP_ID and WECHAT_APP_SECRET (environment or .env), or \`accounts\` in the config with secrets
+in WECHAT_APP_SECRET_<NAME>. Without any, sync runs against the built-in sandbox emulator (.wxmp/sandbox/).
+WXMP_API_BASE points the client at another origin (an emulator, a fixed-IP relay); WXMP_PROXY sets an HTTP proxy.
+
+Examples:
+  npm run sync                         # every post under posts/
+  wxmp sync --root ~/blog 'content/**/*.md' --verify
+  wxmp sync --dry-run --json | jq '.posts[] | select(.status != "UNCHANGED")'`,
+    )
+    .action(async (patterns: string[], options: SyncCliOptions) => {
+      process.exitCode = await runSync(patterns, options);
+    });
+
+  common(program.command('plan'))
+    .description('Show what sync would create or update, the images to upload and lint problems (no credentials, no network)')
+    .action(async (patterns: string[], options: SyncCliOptions) => {
+      process.exitCode = await runSync(patterns, { ...options, dryRun: true });
+    });
+}
+
+export async function runSync(patterns: string[], options: SyncCliOptions): Promise<number> {
+  const project = await loadProject(options);
+  const { root, config } = project;
+  const files = await selectPosts(project, patterns);
+  if (files.length === 0) throw new UserError(`no posts match ${patterns.length ? patterns.join(' ') : config.include.join(', ')} under ${root}`);
+  const dryRun = options.dryRun === true;
+  const concurrency = options.concurrency ? Number.parseInt(options.concurrency, 10) : config.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`--concurrency must be a positive integer (got ${options.concurrency})`);
+
+  let setup = options.sandbox ? ({ mode: 'sandbox', reason: '--sandbox' } as const) : resolveAccounts(config, process.env);
+  if (setup.mode === 'error') {
+    if (!dryRun) throw new UserError(`${setup.message}.\nSee \`wxmp sync --help\` for how credentials are configured.`);
+    // A plan needs no secret: read the lock under the configured AppIDs.
+    setup = planAccounts(config.accounts, process.env) ?? { mode: 'sandbox', reason: 'no credentials' };
+  }
+  if (setup.mode === 'sandbox' && !dryRun && process.env.GITHUB_ACTIONS === 'true' && !options.sandbox) {
+    throw new UserError('no WeChat credentials in this GitHub Actions run: add WECHAT_APP_ID and WECHAT_APP_SECRET as repository secrets (or pass --sandbox to sync into a throw-away emulator)');
+  }
+
+  let sandbox: Sandbox | undefined;
+  const sandboxMode = setup.mode === 'sandbox';
+  let accounts: Map<string, ResolvedAccount>;
+  let defaultName: string | undefined;
+  if (setup.mode === 'sandbox') {
+    if (!dryRun) sandbox = await startSandbox(root);
+    const account: ResolvedAccount = sandbox?.account ?? { name: 'sandbox', appId: SANDBOX_ACCOUNT.appId, appSecret: '' };
+    accounts = new Map([['sandbox', account]]);
+    defaultName = 'sandbox';
+  } else {
+    accounts = setup.accounts;
+    defaultName = setup.defaultName;
+  }
+  const lockFile = sandboxMode ? path.join(sandboxDir(root), LOCK_FILE) : path.join(root, LOCK_FILE);
+
+  const out = process.stderr;
+  if (sandboxMode && !options.json) printSandboxBanner(out, dryRun);
+
+  let requests = 0;
+  const clients = new Map<string, WeChatClient>();
+  const { WeChatClient: Client } = dryRun ? { WeChatClient: undefined } : await import('../../wechat/client.js');
+  const clientFor = (account: ResolvedAccount): WeChatClient => {
+    if (!Client) throw new Error('internal: no client in a dry run');
+    let client = clients.get(account.appId);
+    if (!client) {
+      client = new Client({
+        appId: account.appId,
+        appSecret: account.appSecret,
+        apiBase: account.apiBase,
+        proxy: account.proxy,
+        // The sandbox keeps its tokens with its state; real tokens go to the user cache dir (never the posts repo).
+        tokenCache: sandbox ? path.join(sandbox.dir, 'tokens') : undefined,
+        onEvent: (event) => {
+          if (event.type === 'request') requests++;
+        },
+      });
+      clients.set(account.appId, client);
+    }
+    return client;
+  };
+
+  const lock = await LockStore.load(lockFile);
+  const hashes = await FileHashCache.load(path.join(root, '.wxmp', 'cache', 'file-hashes.json'));
+  const progress = createProgress(out, options.json === true, dryRun);
+  const started = Date.now();
+  let results: PostResult[];
+  const stopOnSignal = () => {
+    progress.clear();
+    out.write(pc.yellow('\nInterrupted. Everything done so far is recorded in the lock file: run the same command again to resume.\n'));
+    process.exit(130);
+  };
+  process.once('SIGINT', stopOnSignal);
+  try {
+    results = await syncPosts(files, {
+      root,
+      config,
+      lock,
+      hashes,
+      dryRun,
+      force: options.force,
+      verify: options.verify,
+      concurrency,
+      collectImages: Boolean(sandbox),
+      accountFor: (name) => {
+        if (sandboxMode) return accounts.get('sandbox')!;
+        const key = name ?? defaultName;
+        if (!key) return { error: `no account: add \`account:\` to the front matter or \`defaultAccount\` to the config (accounts: ${[...accounts.keys()].join(', ')})` };
+        return accounts.get(key) ?? { error: `unknown account "${key}" (configured: ${[...accounts.keys()].join(', ') || 'none'})` };
+      },
+      clientFor,
+      onEvent: progress.onEvent,
+    });
+  } finally {
+    process.removeListener('SIGINT', stopOnSignal);
+    progress.clear();
+    await hashes.save();
+  }
+
+  const previews = new Map<string, string>();
+  if (sandbox) {
+    try {
+      const { buildPostPage } = await import('../../preview/page.js');
+      for (const result of results) {
+        if (!result.mediaId || !result.imageBytes) continue;
+        const file = await writeSandboxPreview(sandbox, clientFor(sandbox.account), result.mediaId, result.imageBytes, (entry) =>
+          buildPostPage({ ...entry, href: '', errors: 0, warnings: 0 }), result.source);
+        previews.set(result.source, file);
+      }
+    } finally {
+      await sandbox.emulator.close();
+    }
+  }
+
+  const seconds = (Date.now() - started) / 1000;
+  const counts = countStatuses(results);
+  if (options.json) {
+    printJson({
+      mode: dryRun ? 'plan' : sandboxMode ? 'sandbox' : 'live',
+      root,
+      lockFile: path.relative(root, lockFile).split(path.sep).join('/'),
+      requests: dryRun ? 0 : requests,
+      seconds,
+      summary: counts,
+      posts: results.map((r) => ({ ...resultToJson(r), preview: previews.get(r.source) ?? null })),
+    });
+  } else {
+    printTable(results, { dryRun, showAccount: accounts.size > 1 }, out);
+    printMessages(results, options.verbose === true, out);
+    const summary = STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ');
+    out.write(`\n${dryRun ? 'Plan (nothing sent)' : sandboxMode ? 'Sandbox sync' : 'Sync'}: ${summary || 'no posts'} · ${dryRun ? 'no requests' : plural(requests, 'request')} · ${seconds.toFixed(2)} s\n`);
+    if (previews.size) {
+      out.write(`\n${pc.bold('Preview the sandbox drafts:')}\n`);
+      for (const [source, file] of previews) out.write(`  ${source}  ${pc.cyan(`file://${file}`)}\n`);
+    }
+    if (sandboxMode && !dryRun) printSandboxFooter(out);
+  }
+  reportToGitHub(results, root, dryRun ? 'wxmp plan' : 'wxmp sync');
+  return counts.FAILED > 0 ? 1 : 0;
+}
+
+/** For `plan` without secrets: the configured AppIDs (or WECHAT_APP_ID) are enough to read the lock. */
+function planAccounts(
+  configured: Record<string, { appId: string; author?: string }>,
+  env: NodeJS.ProcessEnv,
+): { mode: 'live'; accounts: Map<string, ResolvedAccount>; defaultName?: string } | undefined {
+  const names = Object.keys(configured);
+  if (names.length) {
+    const accounts = new Map(names.map((name) => [name, { name, appId: configured[name]!.appId, appSecret: '', author: configured[name]!.author }]));
+    return { mode: 'live', accounts, defaultName: names.length === 1 ? names[0] : undefined };
+  }
+  if (env.WECHAT_APP_ID) return { mode: 'live', accounts: new Map([['default', { name: 'default', appId: env.WECHAT_APP_ID, appSecret: '' }]]), defaultName: 'default' };
+  return undefined;
+}
+
+function printSandboxBanner(out: NodeJS.WriteStream, dryRun: boolean): void {
+  const lines = [
+    pc.bold(pc.yellow('SANDBOX MODE')) + pc.yellow(' — no WeChat credentials are configured.'),
+    dryRun
+      ? 'Planning against the sandbox lock (.wxmp/sandbox/wxmp.lock.json).'
+      : 'Syncing into wxmp\'s built-in WeChat emulator (state in .wxmp/sandbox/), not into a real 公众号.',
+  ];
+  out.write(`${lines.join('\n')}\n\n`);
+}
+
+function printSandboxFooter(out: NodeJS.WriteStream): void {
+  out.write(
+    `\n${pc.yellow('This was the sandbox.')} To sync into your real account, set your AppID and AppSecret
+(公众平台 → 设置与开发 → 基本配置) in the environment or in a .env file next to your posts:
+  WECHAT_APP_ID=wx…
+  WECHAT_APP_SECRET=…
+and add this machine's IP to the API IP whitelist there (errcode 40164 otherwise). Then run \`npm run sync\` again.\n`,
+  );
+}
+
+/** A live progress line on a terminal; one line per finished post otherwise (CI logs). */
+function createProgress(out: NodeJS.WriteStream, silent: boolean, dryRun: boolean) {
+  const tty = Boolean(out.isTTY) && !silent;
+  let last = '';
+  const write = (text: string) => {
+    if (!tty) return;
+    const line = text.length > (out.columns ?? 100) - 1 ? `${text.slice(0, (out.columns ?? 100) - 2)}…` : text;
+    out.write(`\r\x1b[2K${line}`);
+    last = line;
+  };
+  return {
+    onEvent(event: SyncEvent) {
+      if (silent) return;
+      if (event.type === 'post') write(`${pc.dim('…')} ${event.source}: ${event.phase}`);
+      if (event.type === 'result') {
+        const r = event.result;
+        if (tty) write(`[${event.done}/${event.total}] ${r.status} ${r.source}`);
+        else if (r.status !== 'UNCHANGED' || dryRun) out.write(`[${event.done}/${event.total}] ${r.status.padEnd(9)} ${r.source}${r.error ? ` — ${r.error.message}` : ''}\n`);
+      }
+    },
+    clear() {
+      if (tty && last) out.write('\r\x1b[2K');
+      last = '';
+    },
+  };
+}
