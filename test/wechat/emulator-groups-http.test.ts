@@ -519,6 +519,21 @@ describe('tags (§9)', () => {
     expect((await h.call('POST', '/cgi-bin/user/tag/get', { tagid: id })).data.openid).toEqual([ALICE]);
   });
 
+  it('mass/sendall to a tag reaches its members only; a filter without is_to_all or tag_id → 47001', async () => {
+    const { tag } = await h.call('POST', '/cgi-bin/tags/create', { tag: { name: '深圳' } });
+    await h.call('POST', '/cgi-bin/tags/members/batchtagging', { openid_list: [ALICE, BOB, CAROL], tagid: tag.id });
+    expectErr(await h.call('POST', '/cgi-bin/message/mass/sendall', { filter: { is_to_all: false }, msgtype: 'text', text: { content: 'x' } }), 47001);
+    const sent = await h.call('POST', '/cgi-bin/message/mass/sendall', {
+      filter: { is_to_all: false, tag_id: tag.id },
+      msgtype: 'text',
+      text: { content: '深圳的朋友们好' },
+    });
+    expect(sent.errcode).toBe(0);
+    const log = await h.admin('GET', '/__emulator/messages?via=sendall');
+    // carol is tagged but no longer follows.
+    expect(log.body.messages.at(-1)).toMatchObject({ touser: `@tag:${tag.id}`, recipients: 2, msgId: sent.msg_id });
+  });
+
   it('tag names: duplicate or empty → 45157, over 30 bytes → 45158', async () => {
     await h.call('POST', '/cgi-bin/tags/create', { tag: { name: '北京' } });
     expectErr(await h.call('POST', '/cgi-bin/tags/create', { tag: { name: '北京' } }), 45157);

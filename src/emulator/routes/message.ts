@@ -16,6 +16,7 @@ import {
   type DeliveredMessage,
 } from '../logic/message-store.js';
 import { followersOf } from '../logic/user-store.js';
+import { tagMembers } from '../logic/user-tags.js';
 
 /** errmsg strings for the codes of this group (English as WeChat returns them; §7, §11). */
 export const MESSAGE_ERRMSG: Readonly<Record<number, string>> = {
@@ -162,11 +163,9 @@ export const messageRoutes: Route[] = [
       if (messaging.massDay.day !== today) messaging.massDay = { day: today, count: 0 };
       if (messaging.massDay.count >= MASS_SENDS_PER_DAY) fail(ctx, 45028);
 
-      const { directory } = followersOf(account, now);
+      const { state: followers, directory } = followersOf(account, now);
       const { isToAll, tagId } = checked.filter;
-      const recipients = isToAll
-        ? directory.subscribedOpenIds().length
-        : directory.subscribedOpenIds().filter((id) => directory.get(id)?.tagIds.includes(tagId!)).length;
+      const recipients = isToAll ? directory.subscribedOpenIds().length : tagMembers(followers, directory, tagId!).length;
 
       messaging.massDay.count += 1;
       const msgId = allocateMsgId(messaging);
