@@ -1,0 +1,191 @@
+import type { Element, ElementContent, Root, Text } from 'hast';
+import { visit } from 'unist-util-visit';
+import { treeIsCjk } from '../util/lang.js';
+
+/**
+ * Callouts. GitHub alerts (`> [!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]`, `[!CAUTION]`: case-insensitive, the
+ * marker starts the blockquote's first line, optional custom title after it on that line) become
+ *
+ *   <section class="wx-alert wx-alert-note"><p class="wx-alert-title">ℹ️ Note</p>…the rest of the quote…</section>
+ *
+ * and so do VuePress containers (`::: tip [title]` … `:::`, used by zh-docs-javaguide and many Chinese docs sites):
+ * tip → tip, warning → warning, danger → caution, info/note → note, important → important. Other containers
+ * (`::: details`, `::: center`, …) and blockquotes that are not alerts are left as they are.
+ *
+ * Default titles are Chinese (提示/技巧/重要/警告/注意) when the post reads as CJK by the shared rule in
+ * util/lang.ts, English otherwise; a custom title is used as written. The symbol before the title is an emoji,
+ * which WeChat shows everywhere (an SVG icon would lose its `id`/`defs`, §12). Colours are the theme's business.
+ */
+export function rehypeGfmAlerts() {
+  return (tree: Root) => {
+    let cjk: boolean | undefined;
+    const isCjk = () => (cjk ??= treeIsCjk(tree));
+
+    visit(tree, (node) => {
+      if (node.type !== 'root' && node.type !== 'element') return;
+      convertContainers(node.children, isCjk);
+      if (node.type === 'element' && node.tagName === 'blockquote') convertBlockquote(node, isCjk);
+    });
+  };
+}
+
+export type AlertKind = 'note' | 'tip' | 'important' | 'warning' | 'caution';
+
+const ALERT_META: Record<AlertKind, { symbol: string; en: string; zh: string }> = {
+  note: { symbol: 'ℹ️', en: 'Note', zh: '提示' },
+  tip: { symbol: '💡', en: 'Tip', zh: '技巧' },
+  important: { symbol: '❗', en: 'Important', zh: '重要' },
+  warning: { symbol: '⚠️', en: 'Warning', zh: '警告' },
+  caution: { symbol: '🛑', en: 'Caution', zh: '注意' },
+};
+
+const GFM_MARKER = /^\s*\[!(note|tip|important|warning|caution)\][ \t]*/i;
+
+const CONTAINER_KINDS: Record<string, AlertKind> = {
+  tip: 'tip',
+  warning: 'warning',
+  danger: 'caution',
+  caution: 'caution',
+  info: 'note',
+  note: 'note',
+  important: 'important',
+};
+const CONTAINER_OPEN = /^[ \t]*:{3,}[ \t]*(tip|warning|danger|caution|info|note|important)(?![\w-])[ \t]*/i;
+/** A closing fence as the last line of a text: `…\n:::`, or the whole text. */
+const CONTAINER_CLOSE = /(^|\n)[ \t]*:{3,}[ \t]*$/;
+
+/** `> [!NOTE] optional title` → alert section (the blockquote element is rewritten in place). */
+function convertBlockquote(quote: Element, isCjk: () => boolean): void {
+  const firstIndex = quote.children.findIndex((child) => !isBlank(child));
+  const first = quote.children[firstIndex];
+  if (first?.type !== 'element' || first.tagName !== 'p') return;
+  const lead = first.children[0];
+  const match = lead?.type === 'text' ? GFM_MARKER.exec(lead.value) : null;
+  if (!lead || !match) return;
+  const kind = match[1]!.toLowerCase() as AlertKind;
+
+  const { line, rest } = splitFirstLine([{ ...(lead as Text), value: (lead as Text).value.slice(match[0].length) }, ...first.children.slice(1)]);
+  const body = [...quote.children.slice(firstIndex + 1)];
+  if (rest.some((child) => !isBlank(child))) body.unshift({ ...first, children: trimStart(rest) });
+
+  quote.tagName = 'section';
+  quote.properties = { className: ['wx-alert', `wx-alert-${kind}`] };
+  quote.children = [alertTitle(kind, line, isCjk), ...trimBlank(body)];
+}
+
+/**
+ * `::: kind [title]` … `:::` spread over sibling blocks. Markdown sees the fences as paragraph text: the opening
+ * fence starts a paragraph (the content may continue in it), the closing fence ends the last text of some later
+ * block (even lazily inside a list item). Without a closing fence nothing is changed.
+ */
+function convertContainers(children: ElementContent[] | Root['children'], isCjk: () => boolean): void {
+  for (let i = 0; i < children.length; i++) {
+    const opener = children[i];
+    if (opener?.type !== 'element' || opener.tagName !== 'p') continue;
+    const lead = opener.children[0];
+    const match = lead?.type === 'text' ? CONTAINER_OPEN.exec(lead.value) : null;
+    if (!lead || !match) continue;
+    const kind = CONTAINER_KINDS[match[1]!.toLowerCase()]!;
+    const { line, rest } = splitFirstLine([{ ...(lead as Text), value: (lead as Text).value.slice(match[0].length) }, ...opener.children.slice(1)]);
+
+    const firstBody: Element = { ...opener, children: trimStart(rest) };
+    let end = closes(firstBody) ? i : -1;
+    for (let j = i + 1; end === -1 && j < children.length; j++) {
+      const candidate = children[j]!;
+      if (candidate.type === 'element' && candidate.tagName === 'p' && startsContainer(candidate)) break;
+      if (candidate.type === 'element' && closes(candidate)) end = j;
+    }
+    if (end === -1) continue;
+
+    const body = [firstBody, ...(children.slice(i + 1, end + 1) as ElementContent[])].filter(
+      (node) => !(node.type === 'element' && node.tagName === 'p' && node.children.every(isBlank)),
+    );
+    const section: Element = {
+      type: 'element',
+      tagName: 'section',
+      properties: { className: ['wx-alert', `wx-alert-${kind}`] },
+      children: [alertTitle(kind, line, isCjk), ...trimBlank(body)],
+      position: opener.position,
+    };
+    children.splice(i, end - i + 1, section);
+  }
+}
+
+function startsContainer(p: Element): boolean {
+  const lead = p.children[0];
+  return lead?.type === 'text' && CONTAINER_OPEN.test(lead.value);
+}
+
+/** If the block's last text ends with a closing fence, removes the fence and says so. */
+function closes(block: Element): boolean {
+  if (block.tagName === 'pre' || block.tagName === 'code') return false;
+  const text = lastText(block);
+  if (!text || !CONTAINER_CLOSE.test(text.value)) return false;
+  text.value = text.value.replace(CONTAINER_CLOSE, '').replace(/\s+$/, '');
+  return true;
+}
+
+/** The last non-blank text node inside `node` (following last children), skipping code. */
+function lastText(node: Element): Text | undefined {
+  for (let i = node.children.length - 1; i >= 0; i--) {
+    const child = node.children[i]!;
+    if (child.type === 'text') {
+      if (child.value.trim() !== '') return child;
+    } else if (child.type === 'element') {
+      return child.tagName === 'pre' || child.tagName === 'code' ? undefined : lastText(child);
+    }
+  }
+  return undefined;
+}
+
+function alertTitle(kind: AlertKind, custom: ElementContent[], isCjk: () => boolean): Element {
+  const meta = ALERT_META[kind];
+  const title = trimBlank(custom);
+  const children: ElementContent[] =
+    title.length > 0 ? [{ type: 'text', value: `${meta.symbol} ` }, ...trimStart(title)] : [{ type: 'text', value: `${meta.symbol} ${isCjk() ? meta.zh : meta.en}` }];
+  return { type: 'element', tagName: 'p', properties: { className: ['wx-alert-title'] }, children };
+}
+
+/**
+ * Splits inline content at its first line break (a newline in a text node, or `<br>`): the title line and the rest.
+ * A line break inside an inline element (`**a\nb**`) keeps that element on the first line.
+ */
+function splitFirstLine(children: ElementContent[]): { line: ElementContent[]; rest: ElementContent[] } {
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
+    if (child.type === 'element' && child.tagName === 'br') {
+      return { line: children.slice(0, i), rest: children.slice(i + 1) };
+    }
+    if (child.type === 'text') {
+      const newline = child.value.indexOf('\n');
+      if (newline === -1) continue;
+      const before = child.value.slice(0, newline);
+      const after = child.value.slice(newline + 1);
+      const line = [...children.slice(0, i), ...(before ? [{ ...child, value: before }] : [])];
+      const rest = [...(after ? [{ ...child, value: after }] : []), ...children.slice(i + 1)];
+      return { line, rest };
+    }
+  }
+  return { line: children, rest: [] };
+}
+
+function isBlank(node: ElementContent | Root['children'][number]): boolean {
+  return (node.type === 'text' && node.value.trim() === '') || node.type === 'comment';
+}
+
+/** Drops leading blank nodes and a leading text's leading whitespace. */
+function trimStart(children: ElementContent[]): ElementContent[] {
+  const out = [...children];
+  while (out.length > 0 && isBlank(out[0]!)) out.shift();
+  const first = out[0];
+  if (first?.type === 'text') out[0] = { ...first, value: first.value.replace(/^\s+/, '') };
+  return out;
+}
+
+function trimBlank(children: ElementContent[]): ElementContent[] {
+  const out = trimStart(children);
+  while (out.length > 0 && isBlank(out[out.length - 1]!)) out.pop();
+  const last = out[out.length - 1];
+  if (last?.type === 'text') out[out.length - 1] = { ...last, value: last.value.replace(/\s+$/, '') };
+  return out;
+}
