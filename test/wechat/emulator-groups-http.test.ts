@@ -353,6 +353,29 @@ describe('menus (§8)', () => {
     expectErr(await create([{ type: 'view', name: 'v', url: 'javascript:alert(1)' }]), 65317);
   });
 
+  it('conditional menus: need a default menu (65303), a matchrule (65304, 65320 for privacy fields); trymatch by tag', async () => {
+    await h.call('GET', '/cgi-bin/menu/delete');
+    const rule = { tag_id: '2' };
+    const vip = [click('会员专区', 'VIP')];
+    expectErr(await h.call('POST', '/cgi-bin/menu/addconditional', { button: vip, matchrule: rule }), 65303);
+    await create([click('普通菜单', 'NORMAL')]);
+    expectErr(await h.call('POST', '/cgi-bin/menu/addconditional', { button: vip }), 65304);
+    expectErr(await h.call('POST', '/cgi-bin/menu/addconditional', { button: vip, matchrule: { sex: '1' } }), 65320);
+    const added = await h.call('POST', '/cgi-bin/menu/addconditional', { button: vip, matchrule: rule });
+    expect(Number.isInteger(added.menuid)).toBe(true);
+    const got = await h.call('GET', '/cgi-bin/menu/get');
+    expect(got.conditionalmenu).toEqual([
+      { button: [{ type: 'click', name: '会员专区', key: 'VIP', sub_button: [] }], matchrule: rule, menuid: added.menuid },
+    ]);
+    // bob carries the 星标组 tag (id 2), alice does not.
+    await h.call('POST', '/cgi-bin/tags/members/batchtagging', { openid_list: [BOB], tagid: 2 });
+    expect((await h.call('POST', '/cgi-bin/menu/trymatch', { user_id: 'bob_wx' })).button[0].name).toBe('会员专区');
+    expect((await h.call('POST', '/cgi-bin/menu/trymatch', { user_id: ALICE })).button[0].name).toBe('普通菜单');
+    expectErr(await h.call('POST', '/cgi-bin/menu/trymatch', { user_id: CAROL }), 65302);
+    expect((await h.call('POST', '/cgi-bin/menu/delconditional', { menuid: String(added.menuid) })).errcode).toBe(0);
+    expectErr(await h.call('POST', '/cgi-bin/menu/delconditional', { menuid: added.menuid }), 65301);
+  });
+
   it('\\uXXXX escapes in a menu body → 40033', async () => {
     expectErr(await h.call('POST', '/cgi-bin/menu/create', '{"button":[{"type":"click","name":"\\u83dc\\u5355","key":"k"}]}'), 40033);
   });
