@@ -21,6 +21,8 @@ import { parseMsgId, validatePreview, validateSendAll } from '../../src/emulator
 import { menuForGet, selfMenuInfo, utf8Bytes, validateMenu } from '../../src/emulator/logic/menu-validate.js';
 import { DATACUBE_APIS, beijingToday, formatDay, parseDay, validateDateRange } from '../../src/emulator/logic/datacube-dates.js';
 import { datacubeResponse, seededRandom } from '../../src/emulator/logic/datacube-data.js';
+import { batchTagging, createTag, createTagState, listTags } from '../../src/emulator/logic/user-tags.js';
+import { matchMenu, validateMatchRule } from '../../src/emulator/logic/menu-conditional.js';
 
 const APP = 'wx0123456789abcdef';
 const ALICE = NAMED_TEST_FOLLOWERS[0]!.openid;
@@ -391,5 +393,44 @@ describe('datacube', () => {
     const days = [parseDay('2026-02-04')!, parseDay('2026-02-05')!, parseDay('2026-02-10')!];
     const res = datacubeResponse({ appId: APP, name: 'getupstreammsgweek', api: DATACUBE_APIS.getupstreammsgweek!, days, nowMs: now });
     expect(new Set(res.list.map((r) => r.ref_date))).toEqual(new Set(['2026-02-02', '2026-02-09']));
+  });
+});
+
+describe('tags', () => {
+  it('at most 100 custom tags (45056)', () => {
+    const tags = createTagState();
+    for (let i = 0; i < 100; i++) expect(createTag(tags, { tag: { name: `标签${i}` } })).toHaveProperty('tag');
+    expect(createTag(tags, { tag: { name: '再来一个' } })).toEqual({ errcode: 45056 });
+  });
+
+  it('a user carries at most 20 tags (45059); counts follow tagging', () => {
+    const tags = createTagState();
+    const followers = createFollowerState(APP, { generatedCount: 10 });
+    const dir = new FollowerDirectory(followers);
+    const ids = Array.from({ length: 21 }, (_, i) => (createTag(tags, { tag: { name: `t${i}` } }) as { tag: { id: number } }).tag.id);
+    for (const id of ids.slice(0, 20)) expect(batchTagging(tags, followers, dir, { openid_list: [ALICE], tagid: id }, true)).toEqual({ errcode: 0 });
+    expect(batchTagging(tags, followers, dir, { openid_list: [ALICE], tagid: ids[20] }, true)).toEqual({ errcode: 45059 });
+    // Re-tagging with a tag the user already has is fine.
+    expect(batchTagging(tags, followers, dir, { openid_list: [ALICE], tagid: ids[0] }, true)).toEqual({ errcode: 0 });
+    expect(listTags(tags, followers).tags.find((t) => t.id === ids[0])).toMatchObject({ count: 1 });
+    expect(userInfo(dir, ALICE)).toMatchObject({ tagid_list: ids.slice(0, 20) });
+  });
+});
+
+describe('conditional menus', () => {
+  it('matchrule: empty → 65304, privacy fields → 65320', () => {
+    expect(validateMatchRule({})).toEqual({ errcode: 65304 });
+    expect(validateMatchRule(undefined)).toEqual({ errcode: 65304 });
+    expect(validateMatchRule({ tag_id: '2', city: '广州' })).toEqual({ errcode: 65320 });
+    expect(validateMatchRule({ tag_id: 2, client_platform_type: '1' })).toEqual({ tag_id: '2', client_platform_type: '1' });
+  });
+
+  it('the newest matching conditional menu wins, else the default', () => {
+    const def = [{ type: 'click' as const, name: 'default', key: 'D' }];
+    const a = { menuid: 1, buttons: [{ type: 'click' as const, name: 'a', key: 'A' }], matchrule: { tag_id: '100' } };
+    const b = { menuid: 2, buttons: [{ type: 'click' as const, name: 'b', key: 'B' }], matchrule: { tag_id: '101' } };
+    expect(matchMenu([a, b], def, [100, 101])[0]!.name).toBe('b');
+    expect(matchMenu([a, b], def, [100])[0]!.name).toBe('a');
+    expect(matchMenu([a, b], def, [])[0]!.name).toBe('default');
   });
 });
