@@ -13,8 +13,14 @@ const SOURCE_URL_MAX_BYTES = 1024;
 export const MAX_ARTICLES = 8; // legacy multi-article limit; over → 45008 (§5.1, EMU)
 const NEWSPIC_MAX_IMAGES = 20;
 
+/** Length in code points (a Chinese character or an emoji counts once), without allocating an array. */
 function chars(s: string): number {
-  return [...s].length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
 }
 
 function flag(value: unknown): number {

@@ -149,6 +149,8 @@ export interface PersistedState {
   ext: Record<string, unknown>;
 }
 
+const WRITE_COALESCE_MS = 50;
+
 export function emptyState(): PersistedState {
   return { version: 1, clockOffsetMs: 0, seq: 0, accounts: {}, media: {}, ext: {} };
 }
@@ -204,6 +206,8 @@ export class StateStore {
 
   private async writeLoop(): Promise<void> {
     try {
+      // A short pause lets a burst of requests share one write (the whole document is rewritten each time).
+      await new Promise((r) => setTimeout(r, WRITE_COALESCE_MS));
       while (this.dirty && this.dir) {
         this.dirty = false;
         const file = join(this.dir, 'state.json');

@@ -8,10 +8,9 @@ import type { UploadedFile } from './router.js';
  * rejects (47002 / 40033) or stores literally. `\\u` (an escaped backslash followed by `u`) is not an escape.
  */
 export function hasUnicodeEscape(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) !== 92 /* \ */) continue;
+  for (let i = text.indexOf('\\'); i !== -1; i = text.indexOf('\\', i + 2)) {
+    // i is a backslash that starts an escape; i + 1 is the escaped character, skipped by the +2.
     if (text[i + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return true;
-    i++; // skip the escaped character
   }
   return false;
 }
