@@ -95,7 +95,7 @@ export const adminHandler: AdminHandler = async (core, req: IncomingMessage, url
           const item = pub.items[idx - 1];
           if (pub.publishId !== mid || !item) continue;
           if (item.isDeleted) return htmlOut(notFoundPage('该内容已被发布者删除 (deleted by the publisher)'), 404);
-          return htmlOut(draftPage(acc, pub.articleId, [item.article], 'published article'));
+          return htmlOut(draftPage(acc, [item.article], 'published article', core.origin));
         }
       }
       return htmlOut(notFoundPage('No such published article.'), 404);
@@ -144,7 +144,7 @@ export const adminHandler: AdminHandler = async (core, req: IncomingMessage, url
       if (!draft) continue;
       const idx = Number(url.searchParams.get('idx') ?? '0');
       const articles = idx >= 1 && idx <= draft.articles.length ? [draft.articles[idx - 1]!] : draft.articles;
-      return htmlOut(draftPage(acc, id, articles, `draft preview (${acc.name})`));
+      return htmlOut(draftPage(acc, articles, `draft preview (${acc.name})`, core.origin));
     }
     return htmlOut(notFoundPage(`No draft ${id} (published drafts leave the draft box).`), 404);
   }

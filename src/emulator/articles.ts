@@ -86,7 +86,8 @@ export function validateArticle(ctx: EmuContext, input: unknown, multi: boolean,
   if (a.product_info !== undefined && a.product_info !== null && !ctx.account.flags.productCapability) throw new EmuError(53406);
 
   const mediaOrigins = [ctx.origin, ctx.config.mediaOrigin];
-  const normalised = normaliseContent(content, { mediaOrigins });
+  const media = ctx.store.state.media;
+  const normalised = normaliseContent(content, { mediaOrigins, isServedMedia: (id) => id in media });
   // "2万字符" counts what a reader sees, not markup: inline-styled HTML of an ordinary post is far longer than 20 000
   // characters, and tools post such HTML successfully. The 1 MB cap above applies to the HTML itself.
   if (chars(normalised.text) >= CONTENT_MAX_CHARS) throw new EmuError(45002);

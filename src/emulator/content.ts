@@ -4,6 +4,7 @@
  * (GZH), non-article links made unclickable, `<style>`/`<link>`/`<iframe>`/form elements dropped.
  */
 import { load, type CheerioAPI } from 'cheerio';
+import { servedMediaId } from './media-files.js';
 
 /** The parts of a parsed (domhandler) node the text walker reads. */
 interface HtmlNode {
@@ -20,6 +21,11 @@ const URL_ATTRIBUTES = ['href', 'src', 'data-src', 'action', 'formaction', 'back
 export interface ContentOptions {
   /** Origins whose `/mmbiz_*` paths count as WeChat-hosted (the emulator's own and options.mediaBaseUrl). */
   mediaOrigins: string[];
+  /**
+   * True for ids of media this emulator serves: such URLs count as hosted whatever their origin, so URLs cached by a
+   * client before the emulator restarted on another port still survive the image filter.
+   */
+  isServedMedia?: (id: string) => boolean;
 }
 
 export interface NormalisedContent {
@@ -37,6 +43,8 @@ export function isWeChatImageUrl(src: string, options: ContentOptions): boolean 
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
   if (WECHAT_IMAGE_HOSTS.has(url.hostname)) return true;
+  const id = servedMediaId(url.pathname);
+  if (id && options.isServedMedia?.(id)) return true;
   return options.mediaOrigins.some((o) => sameOrigin(o, url) && url.pathname.startsWith('/mmbiz_'));
 }
 
@@ -104,12 +112,22 @@ export function normaliseContent(html: string, options: ContentOptions): Normali
   return { html: $.html(), text: visibleText($) };
 }
 
-/** For previews: turn stored `data-src` back into `src` so a browser shows the images. */
-export function withSrc(html: string): string {
+/**
+ * For previews: turn stored `data-src` back into `src` so a browser shows the images; images this emulator serves
+ * are pointed at `origin` (they may carry the port of an earlier run).
+ */
+export function withSrc(html: string, origin?: string): string {
   const $ = load(html, null, false);
   $('img[data-src]').each((_, el) => {
     const img = $(el);
-    img.attr('src', img.attr('data-src') ?? '');
+    let src = img.attr('data-src') ?? '';
+    try {
+      const url = new URL(src);
+      if (origin && servedMediaId(url.pathname) && !WECHAT_IMAGE_HOSTS.has(url.hostname)) src = origin + url.pathname + url.search;
+    } catch {
+      /* keep as is */
+    }
+    img.attr('src', src);
   });
   return $.html();
 }

@@ -27,20 +27,31 @@ code{font-size:12px;color:#666}
 </style></head><body>${body}</body></html>`;
 }
 
-function articleHtml(article: StoredArticle, thumbUrl: string | undefined, accountName: string): string {
+function articleHtml(article: StoredArticle, thumbUrl: string | undefined, accountName: string, origin: string): string {
   return `<h1 class="title">${escapeHtml(article.title)}</h1>
 <div class="meta">${escapeHtml(article.author || '')} <span style="color:#576b95">${escapeHtml(accountName)}</span></div>
 ${article.digest ? `<div class="digest">${escapeHtml(article.digest)}</div>` : ''}
 ${thumbUrl ? `<img class="cover" src="${escapeHtml(thumbUrl)}" alt="cover">` : ''}
-<div class="content">${withSrc(article.content)}</div>`;
+<div class="content">${withSrc(article.content, origin)}</div>`;
 }
 
-export function draftPage(acc: AccountState, mediaId: string, articles: StoredArticle[], heading: string): string {
-  const parts = articles.map((a) => articleHtml(a, acc.materials[a.thumb_media_id]?.url, acc.name));
+export function draftPage(acc: AccountState, articles: StoredArticle[], heading: string, origin: string): string {
+  const parts = articles.map((a) => articleHtml(a, currentOrigin(acc.materials[a.thumb_media_id]?.url, origin), acc.name, origin));
   return page(
     articles[0]?.title ?? heading,
     `<div class="phone"><p style="color:#999;font-size:12px">${escapeHtml(heading)} · <a href="/__emulator/">all drafts</a></p>${parts.join('<hr class="article">')}</div>`,
   );
+}
+
+/** A served-media URL from an earlier run (another port) rewritten to the current origin. */
+function currentOrigin(url: string | undefined, origin: string): string | undefined {
+  if (!url) return url;
+  try {
+    const u = new URL(url);
+    return u.pathname.startsWith('/mmbiz_') && !u.hostname.startsWith('mmbiz.') ? origin + u.pathname + u.search : url;
+  } catch {
+    return url;
+  }
 }
 
 export function indexPage(accounts: AccountState[]): string {

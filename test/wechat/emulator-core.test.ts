@@ -421,6 +421,14 @@ describe('persistence under stateDir', () => {
     const img = await fetch(`${second.url}${path.pathname}${path.search}`);
     expect(img.status).toBe(200);
     expect(Buffer.from(await img.arrayBuffer()).equals(png)).toBe(true);
+    // A client's cached URL from the first run (old port) still passes the draft image filter.
+    const again = await postJson(second, `/cgi-bin/draft/add?access_token=${t}`, {
+      articles: [{ title: '旧地址', content: `<img src="${mat.url as string}">`, thumb_media_id: mat.media_id }],
+    });
+    const back = await postJson(second, `/cgi-bin/draft/get?access_token=${t}`, { media_id: again.media_id });
+    expect(back.news_item[0].content).toContain('data-src=');
+    const preview = await (await fetch(`${second.url}/__emulator/drafts/${again.media_id as string}`)).text();
+    expect(preview).toContain(`src="${second.url}${path.pathname}`);
   });
 
   it('restarting on a sandbox stateDir keeps the generated account and its secret', async () => {
