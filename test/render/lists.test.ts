@@ -4,6 +4,8 @@ import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { formatOrdinal, rehypeWechatLists } from '../../src/render/plugins/lists.js';
+import { rehypeTaskLists } from '../../src/render/plugins/task-lists.js';
+import { rehypeWechatFootnotes } from '../../src/render/plugins/footnotes.js';
 import { goldenSuite, renderWith } from '../helpers/golden.js';
 
 goldenSuite('lists', [rehypeWechatLists]);
@@ -80,9 +82,27 @@ describe('rehypeWechatLists', () => {
     expect(html).toContain('<span class="wx-li-body">done</span>');
   });
 
+  it('works on the real task-lists plugin output, tight and loose', async () => {
+    const tight = await renderWith([rehypeTaskLists, rehypeWechatLists], '- [x] 完成\n- [ ] 待办\n  - 子项\n');
+    expect(tight.html).not.toContain('<input');
+    expect(tight.html).toContain('<span class="wx-task-box" style="display:inline-block;width:1.5em;margin-left:-1.5em;text-align:center;">☑</span><span class="wx-li-body">完成</span>');
+    expect(tight.html).not.toMatch(/wx-li-marker[^>]*>•/);
+    const loose = await renderWith([rehypeTaskLists, rehypeWechatLists], '- [ ] one\n\n  more\n\n- [x] two\n');
+    expect(loose.html).toMatch(/<p><span class="wx-task-box"[^>]*>☐<\/span>one<\/p>/);
+    expect(loose.html).toMatch(/<p><span class="wx-task-box"[^>]*>☑<\/span>two<\/p>/);
+  });
+
   it('does not touch the footnotes section (the footnotes plugin runs after lists)', async () => {
     const { html } = await renderWith([rehypeWechatLists], 'a[^1]\n\n[^1]: note\n');
     expect(html).toMatch(/<section data-footnotes="" class="footnotes">[\s\S]*<ol>\n<li id="user-content-fn-1">/);
+  });
+
+  it('converts lists inside a note and hands the notes list to the footnotes plugin', async () => {
+    const md = 'a[^1]\n\n[^1]: note:\n\n    - x\n    - y\n';
+    const { html } = await renderWith([rehypeWechatLists, rehypeWechatFootnotes], md);
+    expect(html).not.toMatch(/<(ul|ol|li)[\s>]/);
+    expect(html).toContain('wx-footnote');
+    expect((await markers(md)).map((m) => m[1])).toEqual(['•', '•']);
   });
 
   it('produces valid nesting: inline bodies hold no blocks', async () => {

@@ -22,7 +22,8 @@
  * inside the first paragraph/heading so it shares that line's baseline (a marker before a block would sit on a
  * line of its own). Markers: `•` `◦` `▪` (ul) and `1.` `a.` `i.` (ol) cycling by nesting depth; `start`,
  * `reversed`, `type` and `li value` of raw-HTML lists are honoured. Task items (`li.wx-task`, made by the
- * task-lists plugin) use their `span.wx-task-box` as the marker. Footnote lists are left to the footnotes plugin.
+ * task-lists plugin) use their `span.wx-task-box` as the marker. The footnotes' own list of notes is left to the
+ * footnotes plugin (lists inside a note are converted).
  */
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { Transformer } from 'unified';
@@ -116,9 +117,25 @@ class ListTransformer {
     for (let i = 0; i < children.length; i++) {
       const child = children[i]!;
       if (child.type !== 'element') continue;
-      if (OPAQUE.has(child.tagName) || isFootnotes(child)) continue;
-      if (child.tagName === 'ul' || child.tagName === 'ol') children[i] = this.list(child, depth + 1);
+      if (OPAQUE.has(child.tagName)) continue;
+      if (isFootnotes(child)) this.walkFootnotes(child);
+      else if (child.tagName === 'ul' || child.tagName === 'ol') children[i] = this.list(child, depth + 1);
       else this.walk(child, depth);
+    }
+  }
+
+  /**
+   * The footnotes section's own `ol` of notes belongs to the footnotes plugin (it runs after this one and
+   * looks for `section.footnotes > ol > li`), but lists written inside a note are ordinary lists.
+   */
+  private walkFootnotes(section: Element): void {
+    for (const child of section.children) {
+      if (child.type !== 'element') continue;
+      if (child.tagName === 'ol' || child.tagName === 'ul') {
+        for (const note of child.children) if (note.type === 'element') this.walk(note, 0);
+      } else {
+        this.walk(child, 0);
+      }
     }
   }
 
@@ -226,11 +243,12 @@ function isTaskBox(node: ElementContent | undefined): node is Element {
  */
 function takeTaskBox(contents: ElementContent[]): Element | undefined {
   let host: ElementContent[] = contents;
-  let index = contents.findIndex((c) => !isWhitespace(c));
+  const significant = (c: ElementContent): boolean => !isWhitespace(c) && c.type !== 'comment';
+  let index = contents.findIndex(significant);
   const first = contents[index];
   if (first && first.type === 'element' && !classList(first).includes('wx-task-box') && MARKER_HOSTS.has(first.tagName)) {
     host = first.children;
-    index = host.findIndex((c) => !isWhitespace(c));
+    index = host.findIndex(significant);
   }
   const box = host[index];
   if (!isTaskBox(box)) return undefined;
