@@ -170,8 +170,23 @@ function decodeCssEscapes(value: string): string {
   });
 }
 
+/**
+ * Whether quotes and parentheses are closed. CSS closes them implicitly at the end of a style attribute, but our
+ * output is concatenated with other declarations later (juice), where `color:"x` or `rgb(1,2` would swallow them.
+ */
+function isBalanced(value: string): boolean {
+  const unquoted = value.replace(/"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'/g, '');
+  if (/["']/.test(unquoted)) return false;
+  let depth = 0;
+  for (const char of unquoted) {
+    if (char === '(') depth++;
+    else if (char === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
 function isSafeValue(property: string, value: string): boolean {
-  if (value === '') return false;
+  if (value === '' || !isBalanced(value)) return false;
   const probe = decodeCssEscapes(value.replace(/\/\*[\s\S]*?(?:\*\/|$)/g, ''))
     .toLowerCase()
     .replace(/[\s\u0000-\u001f\u007f]+/g, '');
@@ -231,12 +246,14 @@ export function filterStyleDeclarations(style: string): string {
 
 /**
  * Applies `filterStyleDeclarations` to every `style` attribute (HTML and SVG alike) and removes the attribute
- * when nothing is left. Runs after rehype-sanitize, which lets `style` through unchecked.
+ * when nothing is left. Runs after rehype-sanitize, which lets `style` through unchecked. Also removes the empty
+ * `class` lists rehype-sanitize leaves when it filtered out every class (`class=""`).
  */
 export function rehypeFilterStyles(): Transformer<Root> {
   return (tree) => {
     visit(tree, 'element', (node: Element) => {
-      const style = node.properties.style;
+      const { style, className } = node.properties;
+      if (Array.isArray(className) && className.length === 0) delete node.properties.className;
       if (style === undefined || style === null) return;
       const filtered = typeof style === 'string' ? filterStyleDeclarations(style) : '';
       if (filtered === '') delete node.properties.style;
