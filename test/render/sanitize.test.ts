@@ -7,6 +7,7 @@ import rehypeSanitize from 'rehype-sanitize';
 import type { PluggableList } from 'unified';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
+import { rehypeMathSvg } from '../../src/render/plugins/math.js';
 import { ALLOWED_CLASS, wechatSanitizeSchema } from '../../src/render/sanitize/schema.js';
 import { filterStyleDeclarations, rehypeFilterStyles } from '../../src/render/sanitize/styles.js';
 import { fixturesRoot, goldenSuite, renderWith } from '../helpers/golden.js';
@@ -160,5 +161,21 @@ describe('filterStyleDeclarations', () => {
     const once = filterStyleDeclarations(input);
     expect(filterStyleDeclarations(input)).toBe(once);
     expect(filterStyleDeclarations(once)).toBe(once);
+  });
+});
+
+describe('the sanitizer and the math plugin', () => {
+  it('lets the math SVG through unchanged (every element and attribute it emits is allowed)', async () => {
+    const md = [
+      '$x^2 + \\sqrt{y} + \\overline{ab} + \\cancel{z} + \\boxed{w} + \\color{red}{c} + \\text{中文} + \\ce{H2O}$',
+      '',
+      '$$\n\\begin{aligned} f(n) &= \\begin{cases} 1 & n = 0 \\\\ n f(n-1) & n > 0 \\end{cases} \\end{aligned} \\tag{2}\n$$',
+      '',
+      '$$\n\\left( \\frac{a}{b} \\right)^{\\underbrace{n}_{k}} \\xrightarrow{\\text{ok}} \\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}\n$$',
+    ].join('\n');
+    const plain = await renderWith([rehypeMathSvg], md);
+    const sanitized = await renderWith([rehypeMathSvg, ...sanitizer], md);
+    expect(plain.file.data.mathCount).toBe(3);
+    expect(sanitized.html).toBe(plain.html);
   });
 });

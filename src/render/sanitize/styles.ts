@@ -106,6 +106,7 @@ const ALLOWED_PROPERTIES: ReadonlySet<string> = new Set([
   'overflow',
   'overflow-x',
   'overflow-y',
+  'user-select', // code line numbers: not copied with the code
   // layout: `display` is value-checked below; flexbox is used by WeChat layout editors and renders in WeChat
   'display',
   'flex',
