@@ -50,10 +50,9 @@ export function resolveConfig(raw: unknown, fileLabel = 'config'): WxmpConfig {
   return parsed.data;
 }
 
-// The package's own entry: a config file's `import { defineConfig } from 'wxmp'` must get this very module graph
-// (loaded natively), not a second copy transpiled by jiti.
-// (Under the test runner the sources are TypeScript, so fall back to index.ts.)
-const packageEntry = ['../index.js', '../index.ts']
+// A config's `import { defineConfig } from 'wxmp'` gets the small config entry, imported natively: loading a config
+// must not load or transpile the whole library (that took seconds). Under the test runner the sources are TypeScript.
+const configEntry = ['./public.js', './public.ts']
   .map((rel) => path.resolve(path.dirname(fileURLToPath(import.meta.url)), rel))
   .find((file) => existsSync(file));
 
@@ -68,9 +67,10 @@ export async function loadConfig(root: string, explicitFile?: string): Promise<L
   try {
     const jiti = createJiti(import.meta.url, {
       moduleCache: false,
-      fsCache: false,
-      alias: packageEntry ? { wxmp: packageEntry } : {},
-      nativeModules: ['wxmp'],
+      // Transpiled configs are cached (node_modules/.cache/jiti): a warm start does not load the TypeScript transformer.
+      fsCache: true,
+      alias: configEntry ? { wxmp: configEntry } : {},
+      tryNative: true,
     });
     const mod = await jiti.import<{ default?: unknown }>(file);
     raw = mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;

@@ -89,6 +89,15 @@ export const configSchema = z
     accounts: z.record(z.string(), accountSchema).default({}),
     /** Account used by posts without `account:` (default: the only one, or WECHAT_APP_ID). */
     defaultAccount: z.string().optional(),
+    /** Retries of transient WeChat failures (-1, 45011, 5xx, network): never for publish or sends. */
+    retry: z
+      .object({
+        attempts: z.number().int().min(1).max(20).default(4),
+        baseDelayMs: z.number().int().min(0).default(400),
+        maxDelayMs: z.number().int().min(0).default(8000),
+      })
+      .strict()
+      .prefault({}),
     /** Parallel uploads/draft writes during sync. */
     concurrency: z.number().int().min(1).max(32).default(4),
   })

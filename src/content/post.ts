@@ -58,6 +58,8 @@ export interface Post {
   raw: string;
   frontMatter: FrontMatterResult;
   meta: PostMeta;
+  /** For values taken from an alias (`description` → digest): canonical key → the key as written. */
+  keyOrigin: Record<string, string>;
   /** Front-matter problems; a post with an error cannot be rendered. */
   messages: Problem[];
 }
@@ -108,11 +110,11 @@ export function parsePost(source: string, absPath: string, raw: string, config: 
   } catch (error) {
     if (!(error instanceof FrontMatterError)) throw error;
     messages.push(problem(source, error.message, { line: error.line, column: error.column }, 'front-matter-syntax', 'error'));
-    return { source, path: absPath, raw, frontMatter: { data: {}, format: 'none', body: raw, lines: 0, raw: '' }, meta: {}, messages };
+    return { source, path: absPath, raw, frontMatter: { data: {}, format: 'none', body: raw, lines: 0, raw: '' }, meta: {}, keyOrigin: {}, messages };
   }
   const { data, origin } = applyAliases(fm.data, config.frontMatter.aliases);
   const parsed = postMetaSchema.safeParse(data);
-  if (parsed.success) return { source, path: absPath, raw, frontMatter: fm, meta: parsed.data, messages };
+  if (parsed.success) return { source, path: absPath, raw, frontMatter: fm, meta: parsed.data, keyOrigin: origin, messages };
   for (const issue of parsed.error.issues) {
     const key = String(issue.path[0] ?? '');
     const written = origin[key] ?? key;
@@ -122,7 +124,7 @@ export function parsePost(source: string, absPath: string, raw: string, config: 
     );
   }
   messages.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return { source, path: absPath, raw, frontMatter: fm, meta: {}, messages };
+  return { source, path: absPath, raw, frontMatter: fm, meta: {}, keyOrigin: origin, messages };
 }
 
 export async function loadPost(absPath: string, root: string, config: WxmpConfig): Promise<Post> {

@@ -20,7 +20,7 @@ export async function lintArticle(article: RenderedPost, post: Post, config: Wxm
   const { lint } = config;
   const out: Problem[] = [];
   const file = post.source;
-  const at = (key: string) => ({ line: lineOfKey(post.frontMatter, key) });
+  const at = (key: string) => ({ line: lineOfKey(post.frontMatter, post.keyOrigin[key] ?? key) });
   const chars = (text: string) => [...text].length;
 
   if (!article.title) {

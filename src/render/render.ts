@@ -54,6 +54,9 @@ export interface RenderedPost {
   ok: boolean;
 }
 
+/** Plugin messages that are errors: the post would be published broken. */
+const ERROR_RULES = new Set(['image-missing', 'image-no-src']);
+
 /** Per-post render settings: config defaults, then the post's front matter. */
 export function settingsFor(post: Post, root: string, config: WxmpConfig, resolveImage?: ImageResolver): RenderSettings {
   return {
@@ -119,6 +122,8 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
   };
   const pluginMessages = file.messages.map((message) => {
     message.file = post.source;
+    // Plugins report with `file.message` (a warning); some problems must stop the post from being sent.
+    if (message.ruleId && ERROR_RULES.has(message.ruleId)) message.fatal = true;
     return message;
   });
   rendered.messages = [...post.messages, ...pluginMessages, ...(await lintArticle(rendered, post, config))];

@@ -56,7 +56,7 @@ export interface SyncContext {
   clientFor: (account: ResolvedAccount) => WeChatClient;
   /** Plan only: no client is used, no request is made. */
   dryRun?: boolean;
-  /** Render and compare every post even when its inputs did not change. */
+  /** Render every post and send every draft again (draft/update), even when nothing changed. */
   force?: boolean;
   verify?: boolean;
   /** Keep each written draft's image bytes by URL in the result (sandbox previews). */
@@ -91,10 +91,35 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
     return themeVersions.get(name)!;
   };
   const configHash = sha256(stableStringify(outputRelevantConfig(ctx.config)));
+  /**
+   * Every request to an account goes through here: bounded concurrency, and once a call fails in a way every later
+   * call would too (quota, credentials, IP whitelist), no new request is sent to that account.
+   */
+  const callers = new Map<string, Limiter>();
+  const callFor = (account: ResolvedAccount): Limiter => {
+    let call = callers.get(account.appId);
+    if (!call) {
+      call = <T>(task: () => Promise<T>) =>
+        net(async () => {
+          const halt = halts.get(account.appId);
+          if (halt) throw new AccountHaltedError(halt.reason);
+          try {
+            return await task();
+          } catch (error) {
+            if (error instanceof WeChatError && error.fatal && !halts.has(account.appId)) {
+              halts.set(account.appId, { reason: `an earlier call to ${account.name} failed with errcode ${error.errcode}, which every call would` });
+            }
+            throw error;
+          }
+        });
+      callers.set(account.appId, call);
+    }
+    return call;
+  };
   const uploaderFor = (account: ResolvedAccount) => {
     let uploader = uploaders.get(account.appId);
     if (!uploader) {
-      uploader = new Uploader(ctx.dryRun ? undefined : ctx.clientFor(account), ctx.lock, account.appId, net);
+      uploader = new Uploader(ctx.dryRun ? undefined : ctx.clientFor(account), ctx.lock, account.appId, callFor(account));
       uploaders.set(account.appId, uploader);
     }
     return uploader;
@@ -196,7 +221,6 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
         results.push(await syncToAccount(post, rendered, account, refs, sources, coverSource, inputs, version, messages));
       } catch (error) {
         const result = fail(account, describeError(error));
-        if (error instanceof WeChatError && error.fatal) halts.set(account.appId, { reason: `${account.name}: errcode ${error.errcode} (see the first failure)` });
         if (error instanceof ImageSourceError) {
           result.error = { ...result.error!, line: error.ref.line, column: error.ref.column };
         }
@@ -280,6 +304,7 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
     const article = buildArticle(rendered, substituteImages(rendered.html, urls), cover.cover.mediaId, ctx.config, account);
     const hash = payloadHash(article);
     const client = ctx.clientFor(account);
+    const call = callFor(account);
     const record = (fields: Partial<LockPost>) => {
       entry = lockAccount.posts[post.source] = {
         ...(lockAccount.posts[post.source] ?? { status: 'draft', updatedAt: '' }),
@@ -298,7 +323,7 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
 
     // A draft/add whose answer was lost (the process died): adopt the draft if WeChat has it, instead of adding twice.
     if (entry?.pending?.op === 'draft-add' && !entry.mediaId) {
-      const found = await net(() => findDraft(client, entry!.pending!));
+      const found = await call(() => findDraft(client, entry!.pending!));
       if (found) {
         entry = lockAccount.posts[post.source] = { ...entry, mediaId: found, payloadHash: undefined, pending: undefined };
         await ctx.lock.save();
@@ -307,22 +332,23 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
 
     ctx.onEvent?.({ type: 'post', source: post.source, phase: 'draft' });
     if (entry?.mediaId && entry.status === 'draft') {
-      if (entry.payloadHash === hash) {
+      // --force sends every draft again (it also finds drafts deleted in WeChat: they answer 40007).
+      if (entry.payloadHash === hash && !ctx.force) {
         // Same payload (e.g. only whitespace changed in the source): remember the new fingerprint, send nothing.
         if (entry.fingerprint !== fingerprint) {
           record({ updatedAt: entry.updatedAt });
           await ctx.lock.save();
         }
         result.mediaId = entry.mediaId;
-        return withVerify(result, client, article);
+        return withVerify(result, client, call, article);
       }
       try {
-        await net(() => client.draft.update(entry!.mediaId!, 0, article));
+        await call(() => client.draft.update(entry!.mediaId!, 0, article));
         record({ mediaId: entry.mediaId });
         await ctx.lock.save();
         result.status = 'UPDATED';
         result.mediaId = entry.mediaId;
-        return withVerify(result, client, article);
+        return withVerify(result, client, call, article);
       } catch (error) {
         // 40007: the draft was published or deleted in WeChat's web UI. Create it again.
         if (!(error instanceof WeChatError && error.errcode === 40007)) throw error;
@@ -335,18 +361,18 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
     // draft/add, with a pending marker first so that a crash between WeChat's answer and our save cannot duplicate it.
     record({ mediaId: undefined, payloadHash: undefined, pending: { op: 'draft-add', title: rendered.title, thumbMediaId: cover.cover.mediaId, startedAt: Math.floor(Date.now() / 1000) } });
     await ctx.lock.save();
-    const { media_id } = await net(() => client.draft.add([article]));
+    const { media_id } = await call(() => client.draft.add([article]));
     record({ mediaId: media_id, pending: undefined });
     await ctx.lock.save();
     result.status = 'CREATED';
     result.mediaId = media_id;
-    return withVerify(result, client, article);
+    return withVerify(result, client, call, article);
   }
 
-  async function withVerify(result: PostResult, client: WeChatClient, article: { content: string; title: string }): Promise<PostResult> {
+  async function withVerify(result: PostResult, client: WeChatClient, call: Limiter, article: { content: string; title: string }): Promise<PostResult> {
     if (!ctx.verify || !result.mediaId) return result;
     ctx.onEvent?.({ type: 'post', source: result.source, phase: 'verify' });
-    const [{ verifyDraft }, stored] = await Promise.all([import('./verify.js'), net(() => client.draft.get(result.mediaId!))]);
+    const [{ verifyDraft }, stored] = await Promise.all([import('./verify.js'), call(() => client.draft.get(result.mediaId!))]);
     result.verify = verifyDraft(article, stored.news_item[0]);
     return result;
   }
@@ -390,8 +416,8 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
 
 /** Config keys that change the rendered payload (not concurrency, credentials or output folders). */
 function outputRelevantConfig(config: WxmpConfig): unknown {
-  const { include, exclude, outDir, apiBase, proxy, accounts, defaultAccount, concurrency, lint, ...relevant } = config;
-  void [include, exclude, outDir, apiBase, proxy, accounts, defaultAccount, concurrency, lint];
+  const { include, exclude, outDir, apiBase, proxy, accounts, defaultAccount, concurrency, lint, retry, ...relevant } = config;
+  void [include, exclude, outDir, apiBase, proxy, accounts, defaultAccount, concurrency, lint, retry];
   return relevant;
 }
 
@@ -415,6 +441,14 @@ async function findDraft(client: WeChatClient, pending: NonNullable<LockPost['pe
       }
     }
     if (page.item.length < 20 || offset + 20 >= page.total_count) return undefined;
+  }
+}
+
+/** A request not sent because the account already failed in a way every call would. */
+export class AccountHaltedError extends Error {
+  constructor(reason: string) {
+    super(`not attempted: ${reason}`);
+    this.name = 'AccountHaltedError';
   }
 }
 

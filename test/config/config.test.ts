@@ -17,6 +17,7 @@ describe('config', () => {
     expect(config.lint.titleMax).toBe(64);
     expect(config.include).toEqual(['posts/**/*.md']);
     expect(config.concurrency).toBe(4);
+    expect(config.retry).toEqual({ attempts: 4, baseDelayMs: 400, maxDelayMs: 8000 });
   });
 
   it('loads wxmp.config.ts with defineConfig on Node 20 (TypeScript, no build step)', async () => {

@@ -32,7 +32,7 @@ exists are marked missing (the next sync creates a new draft). Needs credentials
       const lock = await LockStore.load(path.join(project.root, LOCK_FILE));
       const clients = new Map<string, WeChatClient>();
       const clientFor = (a: ResolvedAccount) => {
-        if (!clients.has(a.appId)) clients.set(a.appId, new Client({ appId: a.appId, appSecret: a.appSecret, apiBase: a.apiBase, proxy: a.proxy }));
+        if (!clients.has(a.appId)) clients.set(a.appId, new Client({ appId: a.appId, appSecret: a.appSecret, apiBase: a.apiBase, proxy: a.proxy, retry: project.config.retry }));
         return clients.get(a.appId)!;
       };
       const results = await reconcile(files, { root: project.root, config: project.config, lock, accounts: [...setup.accounts.values()], clientFor, dryRun: options.dryRun });

@@ -30,7 +30,7 @@ export function registerSyncCommands(program: Command): void {
       .option('--root <dir>', 'the posts repo', process.cwd())
       .option('--config <file>', 'config file (default: wxmp.config.ts in the root)')
       .option('--json', 'print a JSON report on stdout')
-      .option('--force', 'render and compare every post, even when its files did not change')
+      .option('--force', 'render every post and send every draft again, even when nothing changed (also recreates drafts deleted in WeChat)')
       .option('--sandbox', 'use the embedded emulator even if credentials are set')
       .option('--verbose', 'also print informational messages');
 
@@ -115,6 +115,7 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
         appSecret: account.appSecret,
         apiBase: account.apiBase,
         proxy: account.proxy,
+        retry: config.retry,
         // The sandbox keeps its tokens with its state; real tokens go to the user cache dir (never the posts repo).
         tokenCache: sandbox ? path.join(sandbox.dir, 'tokens') : undefined,
         onEvent: (event) => {
