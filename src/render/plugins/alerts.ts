@@ -51,6 +51,8 @@ const CONTAINER_KINDS: Record<string, AlertKind> = {
   important: 'important',
 };
 const CONTAINER_OPEN = /^[ \t]*:{3,}[ \t]*(tip|warning|danger|caution|info|note|important)(?![\w-])[ \t]*/i;
+/** Any container opening (`::: details`, `::: center` too): a fence after it belongs to that container. */
+const ANY_CONTAINER_OPEN = /^[ \t]*:{3,}[ \t]*[\w-]/;
 /** A closing fence as the last line of a text: `…\n:::`, or the whole text. */
 const CONTAINER_CLOSE = /(^|\n)[ \t]*:{3,}[ \t]*$/;
 
@@ -113,7 +115,7 @@ function convertContainers(children: ElementContent[] | Root['children'], isCjk:
 
 function startsContainer(p: Element): boolean {
   const lead = p.children[0];
-  return lead?.type === 'text' && CONTAINER_OPEN.test(lead.value);
+  return lead?.type === 'text' && ANY_CONTAINER_OPEN.test(lead.value);
 }
 
 /** If the block's last text ends with a closing fence, removes the fence and says so. */
