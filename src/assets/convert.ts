@@ -143,7 +143,7 @@ async function prepare(original: Buffer, policy: Policy): Promise<PreparedImage>
 
 /** Sniffs the format and reads the header (sharp's metadata does not decode pixels). */
 async function inspect(original: Buffer): Promise<Source> {
-  const format = sniffImageFormat(original);
+  const format = sniffImageFormat(original) ?? (looksLikeSvg(original) ? 'svg' : undefined);
   if (!format) {
     const head = [...original.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new ImagePreparationError(`Not an image wxmp can read (first bytes: ${head}); use PNG, JPEG, GIF, WebP, AVIF, TIFF, BMP or SVG.`);
@@ -170,6 +170,19 @@ async function inspect(original: Buffer): Promise<Source> {
   }
 }
 
+/**
+ * `sniffImageFormat` expects the XML declaration, comments and DOCTYPE in that order; graphviz and matplotlib put
+ * comments after the DOCTYPE (3 SVGs in the corpus). Accept any order before the root `<svg`.
+ */
+function looksLikeSvg(bytes: Buffer): boolean {
+  let text = bytes.subarray(0, 8192).toString('utf8').replace(/^\uFEFF/, '');
+  for (let previous = ''; previous !== text; ) {
+    previous = text;
+    text = text.trimStart().replace(/^(<\?xml[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>)/i, '');
+  }
+  return /^<svg[\s>]/i.test(text);
+}
+
 function unreadable(format: ImageFormat, error: unknown): ImagePreparationError {
   const reason = error instanceof Error ? error.message.trim() : String(error);
   return new ImagePreparationError(
@@ -185,10 +198,12 @@ async function decodeSource(original: Buffer, source: Source, policy: Policy): P
   try {
     if (source.bmp) return await decode(source.bmp, { maxWidth: policy.maxWidth });
     if (source.format === 'svg') {
-      // Rasterise at 2× the SVG's own size for sharp text on DPR-2+ phones, but no wider than maxWidth. Density is in
-      // DPI, 72 = 1 SVG px per pixel; the final resize absorbs rounding and densities clamped at sharp's minimum of 1.
+      // Rasterise at 2× the SVG's own size (as sharp reads it at 72 DPI) for crisp text on DPR-2+ phones, but no wider
+      // than maxWidth. libvips scales by density/72 *and* hands librsvg that DPI, so SVGs sized in pt/mm/in render
+      // larger than asked (30pt at 144 DPI → 120 px): the exact resize brings every SVG to the intended width.
       const scale = Math.min(2, policy.maxWidth / source.width);
-      return await decode(original, { density: Math.max(1, 72 * scale), maxWidth: policy.maxWidth });
+      const width = Math.max(1, Math.min(policy.maxWidth, Math.round(source.width * scale)));
+      return await decode(original, { density: Math.min(100_000, Math.max(1, 72 * scale)), width });
     }
     return await decode(original, { maxWidth: policy.maxWidth });
   } catch (error) {
