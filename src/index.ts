@@ -18,3 +18,21 @@ export type { Theme } from './render/theme.js';
 export type { ImageRef, ImageResolver, RenderSettings, LinkMode } from './render/types.js';
 export { formatProblem, problemToJson } from './util/messages.js';
 export type { Problem, JsonProblem } from './util/messages.js';
+
+// The WeChat MP API client.
+export * from './wechat/index.js';
+
+// The offline emulator of the WeChat MP API (tests, sandbox).
+export { startEmulator } from './emulator/index.js';
+export type { EmulatorOptions, EmulatorAccountInput, FaultConfig, RunningEmulator, EmulatorControl, RequestLogEntry } from './emulator/index.js';
+
+// Sync: the lock file and the engine behind `wxmp sync`.
+export { syncPosts } from './sync/engine.js';
+export type { PostResult, SyncContext, SyncEvent, SyncStatus } from './sync/engine.js';
+export { LockStore, LOCK_FILE } from './sync/lock.js';
+export type { LockData, LockPost, LockImage, LockCover } from './sync/lock.js';
+export { FileHashCache } from './sync/file-hashes.js';
+export { resolveAccounts } from './sync/accounts.js';
+export type { ResolvedAccount } from './sync/accounts.js';
+export { reconcile } from './sync/reconcile.js';
+export { prepareBodyImage, prepareCoverImage } from './assets/convert.js';
