@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createJiti } from 'jiti';
 import type { z } from 'zod';
 import { configSchema, type WxmpConfig } from './schema.js';
 
@@ -65,6 +64,8 @@ export async function loadConfig(root: string, explicitFile?: string): Promise<L
   const label = path.relative(process.cwd(), file) || file;
   let raw: unknown;
   try {
+    // jiti (a TypeScript transformer) loads only when there is a config file to load.
+    const { createJiti } = await import('jiti');
     const jiti = createJiti(import.meta.url, {
       moduleCache: false,
       // Transpiled configs are cached (node_modules/.cache/jiti): a warm start does not load the TypeScript transformer.

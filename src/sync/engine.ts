@@ -53,7 +53,8 @@ export interface SyncContext {
   hashes: FileHashCache;
   /** Account name → credentials (sandbox: one account, every name maps to it). */
   accountFor: (name: string | undefined) => ResolvedAccount | { error: string };
-  clientFor: (account: ResolvedAccount) => WeChatClient;
+  /** The account's client, created on first use (a no-op sync never creates one, nor starts a sandbox). */
+  clientFor: (account: ResolvedAccount) => Promise<WeChatClient>;
   /** Plan only: no client is used, no request is made. */
   dryRun?: boolean;
   /** Render every post and send every draft again (draft/update), even when nothing changed. */
@@ -119,7 +120,7 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
   const uploaderFor = (account: ResolvedAccount) => {
     let uploader = uploaders.get(account.appId);
     if (!uploader) {
-      uploader = new Uploader(ctx.dryRun ? undefined : ctx.clientFor(account), ctx.lock, account.appId, callFor(account));
+      uploader = new Uploader(ctx.dryRun ? undefined : () => ctx.clientFor(account), ctx.lock, account.appId, callFor(account));
       uploaders.set(account.appId, uploader);
     }
     return uploader;
@@ -303,7 +304,7 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
     result.cover = cover.fresh ? 'uploaded' : 'reused';
     const article = buildArticle(rendered, substituteImages(rendered.html, urls), cover.cover.mediaId, ctx.config, account);
     const hash = payloadHash(article);
-    const client = ctx.clientFor(account);
+    const client = await ctx.clientFor(account);
     const call = callFor(account);
     const record = (fields: Partial<LockPost>) => {
       entry = lockAccount.posts[post.source] = {

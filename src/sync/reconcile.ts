@@ -32,12 +32,12 @@ export async function listDrafts(client: WeChatClient): Promise<{ mediaId: strin
  */
 export async function reconcile(
   files: string[],
-  options: { root: string; config: WxmpConfig; lock: LockStore; accounts: ResolvedAccount[]; clientFor: (a: ResolvedAccount) => WeChatClient; dryRun?: boolean },
+  options: { root: string; config: WxmpConfig; lock: LockStore; accounts: ResolvedAccount[]; clientFor: (a: ResolvedAccount) => Promise<WeChatClient>; dryRun?: boolean },
 ): Promise<ReconcileResult[]> {
   const { renderPost } = await import('../render/render.js');
   const results: ReconcileResult[] = [];
   for (const account of options.accounts) {
-    const drafts = await listDrafts(options.clientFor(account));
+    const drafts = await listDrafts(await options.clientFor(account));
     const byTitle = new Map<string, string[]>();
     for (const d of drafts) byTitle.set(d.title, [...(byTitle.get(d.title) ?? []), d.mediaId]);
     const existing = new Set(drafts.map((d) => d.mediaId));

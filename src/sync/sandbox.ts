@@ -3,14 +3,12 @@ import path from 'node:path';
 import type { RunningEmulator } from '../emulator/index.js';
 import { extensionOf, sniffImageFormat } from '../util/image-type.js';
 import type { WeChatClient } from '../wechat/client.js';
-import type { ResolvedAccount } from './accounts.js';
 
 /** The sandbox's fixed account: stable ids keep `.wxmp/sandbox/wxmp.lock.json` valid across runs. */
 export const SANDBOX_ACCOUNT = { appId: 'wx5andb0x0000wxmp', appSecret: 'wxmp-sandbox-secret-not-a-real-one', name: 'wxmp sandbox' };
 
 export interface Sandbox {
   emulator: RunningEmulator;
-  account: ResolvedAccount;
   dir: string;
   lockFile: string;
   previewDir: string;
@@ -38,7 +36,6 @@ export async function startSandbox(root: string): Promise<Sandbox> {
   });
   return {
     emulator,
-    account: { name: 'sandbox', appId: SANDBOX_ACCOUNT.appId, appSecret: SANDBOX_ACCOUNT.appSecret, apiBase: emulator.url },
     dir,
     lockFile: path.join(dir, 'wxmp.lock.json'),
     previewDir: path.join(dir, 'preview'),

@@ -12,7 +12,7 @@ export class Uploader {
   private readonly inflight = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly client: WeChatClient | undefined,
+    private readonly getClient: (() => Promise<WeChatClient>) | undefined,
     private readonly lock: LockStore,
     private readonly appId: string,
     private readonly net: Limiter,
@@ -34,7 +34,7 @@ export class Uploader {
     const known = this.knownBodyImage(source.sha256);
     if (known) return { image: known, fresh: false };
     return this.once(`img:${source.sha256}`, async () => {
-      const client = this.requireClient();
+      const client = await this.requireClient();
       const { prepareBodyImage } = await import('../assets/convert.js');
       const prepared = await prepareBodyImage(source.data, { sha256: source.sha256 });
       const file = { data: prepared.data, filename: prepared.filename };
@@ -61,7 +61,7 @@ export class Uploader {
     const known = this.knownCover(source.sha256);
     if (known) return { cover: known, fresh: false };
     return this.once(`cover:${source.sha256}`, async () => {
-      const client = this.requireClient();
+      const client = await this.requireClient();
       const { prepareCoverImage } = await import('../assets/convert.js');
       const prepared = await prepareCoverImage(source.data, { sha256: source.sha256 });
       const account = this.lock.account(this.appId);
@@ -103,9 +103,9 @@ export class Uploader {
     return started;
   }
 
-  private requireClient(): WeChatClient {
-    if (!this.client) throw new Error('internal: upload attempted in a dry run');
-    return this.client;
+  private requireClient(): Promise<WeChatClient> {
+    if (!this.getClient) throw new Error('internal: upload attempted in a dry run');
+    return this.getClient();
   }
 }
 

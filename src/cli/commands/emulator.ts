@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import path from 'node:path';
-import { startEmulator } from '../../emulator/index.js';
 import type { EmulatorAccountInput, EmulatorOptions, RunningEmulator } from '../../emulator/index.js';
 import { UserError } from '../output.js';
 
@@ -109,6 +108,8 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
   emulatorOptions.log = (line) => process.stderr.write(`${line}\n`);
   let emu: RunningEmulator;
   try {
+    // Loaded on use: other commands do not pay for the emulator at start-up.
+    const { startEmulator } = await import('../../emulator/index.js');
     emu = await startEmulator(emulatorOptions);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -31,7 +31,7 @@ exists are marked missing (the next sync creates a new draft). Needs credentials
       const files = await selectPosts(project, patterns);
       const lock = await LockStore.load(path.join(project.root, LOCK_FILE));
       const clients = new Map<string, WeChatClient>();
-      const clientFor = (a: ResolvedAccount) => {
+      const clientFor = async (a: ResolvedAccount) => {
         if (!clients.has(a.appId)) clients.set(a.appId, new Client({ appId: a.appId, appSecret: a.appSecret, apiBase: a.apiBase, proxy: a.proxy, retry: project.config.retry }));
         return clients.get(a.appId)!;
       };

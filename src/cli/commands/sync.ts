@@ -85,14 +85,11 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
     throw new UserError('no WeChat credentials in this GitHub Actions run: add WECHAT_APP_ID and WECHAT_APP_SECRET as repository secrets (or pass --sandbox to sync into a throw-away emulator)');
   }
 
-  let sandbox: Sandbox | undefined;
   const sandboxMode = setup.mode === 'sandbox';
   let accounts: Map<string, ResolvedAccount>;
   let defaultName: string | undefined;
   if (setup.mode === 'sandbox') {
-    if (!dryRun) sandbox = await startSandbox(root);
-    const account: ResolvedAccount = sandbox?.account ?? { name: 'sandbox', appId: SANDBOX_ACCOUNT.appId, appSecret: '' };
-    accounts = new Map([['sandbox', account]]);
+    accounts = new Map([['sandbox', { name: 'sandbox', appId: SANDBOX_ACCOUNT.appId, appSecret: SANDBOX_ACCOUNT.appSecret }]]);
     defaultName = 'sandbox';
   } else {
     accounts = setup.accounts;
@@ -103,25 +100,32 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
   const out = process.stderr;
   if (sandboxMode && !options.json) printSandboxBanner(out, dryRun);
 
+  // The client (undici) and the sandbox's emulator start on the first request: a no-op sync loads neither.
+  let sandbox: Sandbox | undefined;
+  let sandboxStarting: Promise<Sandbox> | undefined;
   let requests = 0;
-  const clients = new Map<string, WeChatClient>();
-  const { WeChatClient: Client } = dryRun ? { WeChatClient: undefined } : await import('../../wechat/client.js');
-  const clientFor = (account: ResolvedAccount): WeChatClient => {
-    if (!Client) throw new Error('internal: no client in a dry run');
+  const clients = new Map<string, Promise<WeChatClient>>();
+  const createClient = async (account: ResolvedAccount): Promise<WeChatClient> => {
+    if (dryRun) throw new Error('internal: no client in a dry run');
+    const { WeChatClient: Client } = await import('../../wechat/client.js');
+    if (sandboxMode) sandbox = await (sandboxStarting ??= startSandbox(root));
+    return new Client({
+      appId: account.appId,
+      appSecret: account.appSecret,
+      apiBase: sandbox ? sandbox.emulator.url : account.apiBase,
+      proxy: account.proxy,
+      retry: config.retry,
+      // The sandbox keeps its tokens with its state; real tokens go to the user cache dir (never the posts repo).
+      tokenCache: sandbox ? path.join(sandbox.dir, 'tokens') : undefined,
+      onEvent: (event) => {
+        if (event.type === 'request') requests++;
+      },
+    });
+  };
+  const clientFor = (account: ResolvedAccount): Promise<WeChatClient> => {
     let client = clients.get(account.appId);
     if (!client) {
-      client = new Client({
-        appId: account.appId,
-        appSecret: account.appSecret,
-        apiBase: account.apiBase,
-        proxy: account.proxy,
-        retry: config.retry,
-        // The sandbox keeps its tokens with its state; real tokens go to the user cache dir (never the posts repo).
-        tokenCache: sandbox ? path.join(sandbox.dir, 'tokens') : undefined,
-        onEvent: (event) => {
-          if (event.type === 'request') requests++;
-        },
-      });
+      client = createClient(account);
       clients.set(account.appId, client);
     }
     return client;
@@ -148,7 +152,7 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
       force: options.force,
       verify: options.verify,
       concurrency,
-      collectImages: Boolean(sandbox),
+      collectImages: sandboxMode && !dryRun,
       accountFor: (name) => {
         if (sandboxMode) return accounts.get('sandbox')!;
         const key = name ?? defaultName;
@@ -170,7 +174,7 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
       const { buildPostPage } = await import('../../preview/page.js');
       for (const result of results) {
         if (!result.mediaId || !result.imageBytes) continue;
-        const file = await writeSandboxPreview(sandbox, clientFor(sandbox.account), result.mediaId, result.imageBytes, (entry) =>
+        const file = await writeSandboxPreview(sandbox, await clientFor(accounts.get('sandbox')!), result.mediaId, result.imageBytes, (entry) =>
           buildPostPage({ ...entry, href: '', errors: 0, warnings: 0 }), result.source);
         previews.set(result.source, file);
       }
