@@ -31,15 +31,17 @@ export function sizeToCss(value: unknown): string | undefined {
 
 /**
  * The image's style with `width`/`height` attributes folded in. A size already in `style` wins (as in CSS, where
- * the style attribute overrides presentational attributes); `height:auto` keeps the ratio when only the width is
- * known, `width:auto` when only the height is; `max-width:100%` always.
+ * the style attribute overrides presentational attributes); a `height` attribute is dropped when there is a width
+ * (`height:auto` keeps the ratio), `width:auto` when only the height is known; `max-width:100%` always.
  */
 export function imageStyle(style: unknown, width: unknown, height: unknown): string {
   const declarations = parseStyle(typeof style === 'string' ? style : '');
   const cssWidth = sizeToCss(width);
   const cssHeight = sizeToCss(height);
   if (cssWidth && !declarations.has('width')) declarations.set('width', cssWidth);
-  if (cssHeight && !declarations.has('height')) declarations.set('height', cssHeight);
+  // With a width, a fixed height would squash the image once `max-width:100%` shrinks it on a phone: the width and
+  // the image's own ratio decide. A height alone is kept.
+  if (cssHeight && !declarations.has('height') && !declarations.has('width')) declarations.set('height', cssHeight);
   if (declarations.has('width') && !declarations.has('height')) declarations.set('height', 'auto');
   if (declarations.has('height') && !declarations.has('width')) declarations.set('width', 'auto');
   declarations.delete('max-width');
