@@ -1,0 +1,93 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import matter from 'gray-matter';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, repoRoot, runCli } from '../helpers/cli.js';
+import { makeRepo } from '../helpers/repo.js';
+
+describe('wxmp build (CLI process)', () => {
+  it('renders posts/ to WeChat HTML, preview pages and an index, with a JSON report', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'wxmp-build-'));
+    const result = await runCli(['build', '--root', repoRoot, '--out', out, '--json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.index).toBe(path.relative(repoRoot, path.join(out, 'index.html')).split(path.sep).join('/'));
+    const built = report.posts.filter((p: { skipped?: boolean }) => !p.skipped);
+    expect(built.map((p: { source: string }) => p.source)).toEqual(['posts/hello-wxmp.md', 'posts/math-and-code.md', 'posts/service-mesh-notes/index.md']);
+    expect(report.posts.find((p: { source: string }) => p.source === 'posts/draft-idea.md')).toMatchObject({ skipped: true });
+    for (const post of built) {
+      expect(Object.keys(post)).toEqual(expect.arrayContaining(['source', 'output', 'title', 'digest', 'messages', 'sizes']));
+      const html = readFileSync(path.join(repoRoot, post.output), 'utf8');
+      expect(html).not.toMatch(/\sclass=|<script|<style/);
+      expect(post.sizes.htmlBytes).toBe(Buffer.byteLength(html));
+    }
+    expect(built[2]).toMatchObject({ title: 'Service Mesh 笔记：Sidecar 与数据平面', cover: 'banner.jpg' });
+    expect(existsSync(path.join(out, 'index.html'))).toBe(true);
+    expect(existsSync(path.join(out, 'hello-wxmp.preview.html'))).toBe(true);
+    // Local images are shown from disk: relative to the output folder.
+    const hello = readFileSync(path.join(out, 'hello-wxmp.html'), 'utf8');
+    const src = /<img src="([^"]+sync-flow\.png)"/.exec(hello)?.[1];
+    expect(src && existsSync(path.resolve(out, decodeURIComponent(src)))).toBe(true);
+  });
+
+  it('exits 1 when a post has an error, reports file:line, and still builds the others', async () => {
+    const root = await makeRepo({ posts: 1, extra: { 'bad.md': '---\ntitle: 好\ncomments: maybe\n---\n正文\n', 'nocover.md': '# 只有标题\n\n正文\n' } });
+    const result = await runCli(['build', '--root', root]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('posts/bad.md:3:1: error: Invalid front matter `comments`');
+    expect(result.stderr).toMatch(/posts\/nocover\.md:1:1: warning: No cover/);
+    expect(result.stderr).toMatch(/✓ posts\/post-000\.md/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('takes positional globs relative to the root', async () => {
+    const root = await makeRepo({ posts: 3 });
+    const result = await runCli(['build', '--root', root, '--json', 'posts/post-00[12].md']);
+    expect(JSON.parse(result.stdout).posts.map((p: { source: string }) => p.source)).toEqual(['posts/post-001.md', 'posts/post-002.md']);
+  });
+
+  it('names the config file and key of a bad config, without a stack trace', async () => {
+    const root = await makeRepo({ posts: 1 });
+    writeFileSync(path.join(root, 'wxmp.config.mjs'), "export default { theme: 42 };\n");
+    const result = await runCli(['build', '--root', root]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/wxmp\.config\.mjs: theme: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--help teaches: examples and the credentials', async () => {
+    const result = await runCli(['sync', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/WECHAT_APP_ID/);
+    expect(result.stdout).toMatch(/Examples:/);
+  });
+});
+
+describe('action.yml', () => {
+  const action = matter(`---\n${readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')}\n---\n`, {}).data as {
+    inputs: Record<string, unknown>;
+    runs: { using: string; steps: { name?: string; run?: string; env?: Record<string, string> }[] };
+  };
+
+  it('is a composite action whose steps only use declared inputs', () => {
+    expect(action.runs.using).toBe('composite');
+    const text = readFileSync(path.join(repoRoot, 'action.yml'), 'utf8');
+    for (const [, name] of text.matchAll(/inputs\.([\w-]+)/g)) expect(Object.keys(action.inputs)).toContain(name);
+  });
+
+  it('its command step runs `wxmp plan` on a posts repo', async () => {
+    const step = action.runs.steps.find((s) => s.name?.startsWith('wxmp'))!;
+    const root = await makeRepo({ posts: 2 });
+    const result = spawnSync('bash', ['-c', step.run!], {
+      env: cleanEnv({ GITHUB_ACTION_PATH: repoRoot, WXMP_COMMAND: 'plan', WXMP_ROOT: root, WXMP_ARGS: '--json' }),
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ mode: 'plan', requests: 0, summary: { CREATED: 2 } });
+    const bad = spawnSync('bash', ['-c', step.run!], { env: cleanEnv({ GITHUB_ACTION_PATH: repoRoot, WXMP_COMMAND: 'publish', WXMP_ROOT: root }), encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/::error::command must be plan or sync/);
+  });
+});
