@@ -14,6 +14,11 @@ export interface Sandbox {
   previewDir: string;
 }
 
+/** The preview page of a post's sandbox draft: named after the post (`posts/a/index.md` → `posts--a--index.html`). */
+export function sandboxPreviewFile(dir: string, source: string): string {
+  return path.join(dir, 'preview', `${source.replace(/\.(md|markdown)$/i, '').replace(/[\\/]+/g, '--')}.html`);
+}
+
 /** Where the sandbox keeps its state: `.wxmp/sandbox/` in the posts repo (git-ignored). */
 export function sandboxDir(root: string): string {
   return path.join(root, '.wxmp', 'sandbox');
@@ -69,7 +74,7 @@ export async function writeSandboxPreview(
     const http = url.replace(/^https:/, 'http:');
     html = html.split(http.replace(/&/g, '&amp;')).join(`media/${name}`);
   }
-  const file = path.join(sandbox.previewDir, `${mediaId.replace(/[^\w-]/g, '_')}.html`);
+  const file = sandboxPreviewFile(sandbox.dir, source);
   await writeFile(file, buildPage({ title: article?.title ?? source, html, digest: article?.digest ?? '', source }));
   return file;
 }

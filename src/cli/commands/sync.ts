@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
@@ -5,7 +6,7 @@ import { resolveAccounts, type ResolvedAccount } from '../../sync/accounts.js';
 import { syncPosts, type PostResult, type SyncEvent } from '../../sync/engine.js';
 import { FileHashCache } from '../../sync/file-hashes.js';
 import { LOCK_FILE, LockStore } from '../../sync/lock.js';
-import { sandboxDir, SANDBOX_ACCOUNT, startSandbox, writeSandboxPreview, type Sandbox } from '../../sync/sandbox.js';
+import { sandboxDir, sandboxPreviewFile, SANDBOX_ACCOUNT, startSandbox, writeSandboxPreview, type Sandbox } from '../../sync/sandbox.js';
 import type { WeChatClient } from '../../wechat/client.js';
 import { plural, printJson, UserError } from '../output.js';
 import { loadProject, selectPosts } from '../project.js';
@@ -180,6 +181,13 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
       }
     } finally {
       await sandbox.emulator.close();
+    }
+  }
+  if (sandboxMode && !dryRun) {
+    // Unchanged drafts keep the preview written when they were last sent.
+    for (const result of results) {
+      const file = sandboxPreviewFile(sandboxDir(root), result.source);
+      if (result.mediaId && !previews.has(result.source) && existsSync(file)) previews.set(result.source, file);
     }
   }
 
