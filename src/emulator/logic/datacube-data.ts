@@ -8,6 +8,7 @@
  * Articles: the account "posts" on about a third of the days (synthetic articles with msgid
  * `"{msg_data_id}_{idx}"`, §10), plus whatever the caller passes in `published` (really published drafts).
  */
+import { seededRandom as seededNumberRandom } from '../clock.js';
 import {
   DATA_READY_HOUR_BEIJING,
   DATA_START,
@@ -40,21 +41,14 @@ type Row = Record<string, unknown>;
 const START_DAY = parseDay(DATA_START)!;
 const NEW_START_DAY = parseDay(NEW_API_DATA_START)!;
 
-/** FNV-1a → mulberry32: a small seeded generator (deterministic across runs and platforms). */
+/** FNV-1a of the seed string → the emulator's mulberry32: deterministic across runs and platforms. */
 export function seededRandom(seed: string): () => number {
   let h = 0x811c9dc5;
   for (let i = 0; i < seed.length; i++) {
     h ^= seed.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  return seededNumberRandom(h >>> 0);
 }
 
 function randInt(rand: () => number, min: number, max: number): number {
