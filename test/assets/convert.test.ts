@@ -555,6 +555,16 @@ describe('covers', () => {
     expect(prepared.conversion).toMatch(/^jpeg \d+ KB→\d+ KB \(1280 px, q85\)$/);
   });
 
+  it('keeps a wide cover as is when resizing would make the file bigger (palette PNG → truecolour)', async () => {
+    const flat = await diagram(2400, 600, 200).png({ palette: true, colours: 16 }).toBuffer();
+    const resized = await sharp(flat).resize({ width: 1280 }).removeAlpha().png({ compressionLevel: 9 }).toBuffer();
+    expect(resized.length).toBeGreaterThan(flat.length); // the premise: re-encoding at 1280 px does not pay
+    const prepared = await prepareCoverImage(flat);
+    expect(prepared.data).toBe(flat);
+    expect(prepared).toMatchObject({ format: 'png', via: 'material', width: 2400, height: 600 });
+    expect(prepared.conversion).toBeUndefined();
+  });
+
   it('uses the first frame of an animated GIF cover, as PNG', async () => {
     const gif = await animatedGif(60, 40, [{ r: 0, g: 0, b: 255 }, { r: 255, g: 0, b: 0 }]);
     const prepared = await prepareCoverImage(gif);
