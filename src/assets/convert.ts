@@ -140,7 +140,8 @@ async function prepare(original: Buffer, policy: Policy): Promise<PreparedImage>
   const encoded = await shrinkUnderLimit(pixels, preferPng, policy, source, tried);
   // A cover re-encoded only for being too wide can come out bigger (a palette PNG becomes truecolour; the corpus has an
   // 86 KB PNG that became 493 KB): the width cap saves bytes, WeChat does not require it, so then keep the original.
-  if (tooWide && fits(original.length) && encoded.data.length >= original.length) return asIs(format === 'jpeg' ? 'jpeg' : 'png');
+  const acceptedAsIs = format === 'jpeg' || format === 'png' || format === 'apng';
+  if (acceptedAsIs && tooWide && fits(original.length) && encoded.data.length >= original.length) return asIs(format === 'jpeg' ? 'jpeg' : 'png');
   return result(encoded, encoded.encoding.format, note(source, encoded, details(encoded), original.length));
 }
 

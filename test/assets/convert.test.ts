@@ -565,6 +565,14 @@ describe('covers', () => {
     expect(prepared.conversion).toBeUndefined();
   });
 
+  it('always converts a wide WebP cover, even when the JPEG is bigger than the WebP', async () => {
+    const webp = await solid(2600, 1000, { r: 30, g: 60, b: 90 }).webp({ quality: 10 }).toBuffer();
+    const prepared = await prepareCoverImage(webp);
+    expect(prepared.data.length).toBeGreaterThan(webp.length);
+    expect(sniffImageFormat(prepared.data)).toBe('jpeg');
+    expect(prepared).toMatchObject({ format: 'jpeg', via: 'material', width: 1280, height: 492, conversion: 'webp→jpeg (1280 px, q88)' });
+  });
+
   it('uses the first frame of an animated GIF cover, as PNG', async () => {
     const gif = await animatedGif(60, 40, [{ r: 0, g: 0, b: 255 }, { r: 255, g: 0, b: 0 }]);
     const prepared = await prepareCoverImage(gif);
