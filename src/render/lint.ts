@@ -10,7 +10,7 @@ import type { ImageRef } from './types.js';
 
 const MB = 1024 * 1024;
 /** media/uploadimg takes jpg/png strictly under 1 MB (wechat-api.md §4.1); anything else is converted by the sync. */
-const UPLOADIMG_FORMATS = new Set<ImageFormat>(['jpeg', 'png']);
+const UPLOADIMG_FORMATS = new Set<ImageFormat>(['jpeg', 'png', 'apng']);
 
 /**
  * Preflight checks against WeChat's documented limits (wechat-api.md §5.1), run on every rendered post before anything
@@ -80,8 +80,11 @@ async function lintImage(file: string, image: ImageRef): Promise<Problem[]> {
     out.push(problem(file, `\`${name}\` is ${info.format.toUpperCase()} data with a .${path.extname(image.path).slice(1)} name`, place, 'image-extension-mismatch', 'warning'));
   }
   if (!UPLOADIMG_FORMATS.has(info.format)) {
-    const target = info.format === 'gif' || info.format === 'apng' ? 'its first frame as PNG' : 'PNG';
-    out.push(problem(file, `\`${name}\` is ${info.format.toUpperCase()}: WeChat takes JPEG/PNG, wxmp will upload ${target}`, place, 'image-convert', 'info'));
+    const what =
+      info.format === 'gif'
+        ? 'wxmp uploads an animated GIF as a permanent image material (the animation is kept) and a still one as PNG'
+        : `wxmp will upload it as ${info.format === 'svg' ? 'PNG' : 'PNG or JPEG'}`;
+    out.push(problem(file, `\`${name}\` is ${info.format.toUpperCase()}: WeChat's body images are JPEG/PNG, ${what}`, place, 'image-convert', 'info'));
   } else if (info.size >= MB) {
     out.push(
       problem(file, `\`${name}\` is ${(info.size / MB).toFixed(1)} MB: WeChat takes body images under 1 MB, wxmp will recompress it`, place, 'image-recompress', 'info'),

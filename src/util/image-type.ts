@@ -17,7 +17,8 @@ export function sniffImageFormat(head: Uint8Array): ImageFormat | undefined {
   if ((ascii(0, 'II*\0') || ascii(0, 'MM\0*'))) return 'tiff';
   if (b[0] === 0 && b[1] === 0 && b[2] === 1 && b[3] === 0) return 'ico';
   const text = Buffer.from(b.subarray(0, Math.min(b.length, 512))).toString('utf8').trimStart();
-  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(text)) return 'svg';
+  // XML declaration, comments and DOCTYPE may come in any order before <svg> (graphviz and matplotlib put comments last).
+  if (/^(?:(?:<\?xml[^>]*>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)\s*)*<svg[\s>]/i.test(text)) return 'svg';
   return undefined;
 }
 
