@@ -124,7 +124,11 @@ export function parsePost(source: string, absPath: string, raw: string, config: 
     );
   }
   messages.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return { source, path: absPath, raw, frontMatter: fm, meta: {}, keyOrigin: origin, messages };
+  // Keep the valid fields, so that one bad field reports one error (not a "missing title" as well).
+  const valid = { ...data };
+  for (const issue of parsed.error.issues) if (issue.path.length) delete valid[String(issue.path[0])];
+  const rest = postMetaSchema.safeParse(valid);
+  return { source, path: absPath, raw, frontMatter: fm, meta: rest.success ? rest.data : {}, keyOrigin: origin, messages };
 }
 
 export async function loadPost(absPath: string, root: string, config: WxmpConfig): Promise<Post> {

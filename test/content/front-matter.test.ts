@@ -88,6 +88,9 @@ describe('front matter aliases and validation', () => {
     expect(text[1]).toMatch(/^4:front-matter-field:Invalid front matter `banner`/);
     expect(text[2]).toMatch(/^5:front-matter-field:Invalid front matter `pic_crop_1_1`/);
     expect(post.messages.every((m) => m.fatal === true && m.file === 'posts/a.md')).toBe(true);
+    // The valid fields survive: one bad field is one error, not a "missing title" too.
+    expect(post.meta.title).toBe('好');
+    expect(post.meta.comments).toBeUndefined();
   });
 
   it('normalises authors and accounts, keeps unknown keys', () => {
