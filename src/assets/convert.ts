@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { extensionOf, sniffImageFormat, type ImageFormat } from '../util/image-type.js';
 import { BmpError, decodeBmp, type BmpPixels } from './convert/bmp.js';
+import { describeRemoval, stripMetadata, type StrippedImage } from './convert/metadata.js';
 import { decode, describeEncoding, encode, looksPhotographic, type Encoded, type Encoding, type Pixels } from './convert/pixels.js';
 
 const KiB = 1024;
@@ -29,7 +30,10 @@ export interface PreparedImage {
   filename: string;
   /** How to upload: body images normally 'uploadimg'; animated GIFs (and covers) 'material'. */
   via: 'uploadimg' | 'material';
-  /** What was done, for logs and the lock file, e.g. 'webp→png', 'jpeg 2.3 MB→780 KB (1280 px, q85)'; undefined when uploaded as is. */
+  /**
+   * What was done, for logs and the lock file, e.g. 'webp→png', 'jpeg 2.3 MB→780 KB (1280 px, q85)', 'metadata removed
+   * (Exif with GPS, XMP)'; undefined when uploaded byte for byte as is.
+   */
   conversion?: string;
   width?: number;
   height?: number;
@@ -88,6 +92,8 @@ interface Source {
   height: number;
   /** Frames (GIF/WebP); APNG reports 1 because sharp reads only its default image. */
   pages: number;
+  /** EXIF orientation (1–8) when the header has one. */
+  orientation?: number;
   bmp?: BmpPixels;
 }
 
@@ -108,18 +114,26 @@ async function prepare(original: Buffer, policy: Policy): Promise<PreparedImage>
     width: encoded.width,
     height: encoded.height,
   });
-  const asIs = (format: PreparedImage['format'], how = via) => result({ data: original, width: source.width, height: source.height }, format, undefined, how);
   const fits = (bytes: number) => bytes <= policy.maxBytes;
   const tooWide = policy.role === 'cover' && source.width > policy.maxWidth;
-
   const { format } = source;
-  if ((format === 'jpeg' || format === 'png' || format === 'apng') && fits(original.length) && !tooWide) {
-    // Unchanged bytes: no quality loss and a stable hash. An APNG is a valid PNG; WeChat shows its first frame.
-    return asIs(format === 'jpeg' ? 'jpeg' : 'png');
+  const acceptedAsIs = format === 'jpeg' || format === 'png' || format === 'apng';
+  // What an as-is upload sends: the original without its Exif/XMP/text (GPS positions, serial numbers, author names
+  // would otherwise go to WeChat's public CDN), pixels untouched. A rotated photo (EXIF orientation ≠ 1) would display
+  // sideways without its Exif, so it has no lossless form: it is re-encoded upright below.
+  const rotated = acceptedAsIs && source.orientation !== undefined && source.orientation !== 1;
+  const lossless: StrippedImage | undefined = acceptedAsIs && !rotated ? stripMetadata(original, format === 'jpeg' ? 'jpeg' : 'png') : undefined;
+  const asIs = (stripped: StrippedImage, format: PreparedImage['format'], how = via) =>
+    result({ data: stripped.data, width: source.width, height: source.height }, format, stripped.removed.length ? describeRemoval(stripped.removed) : undefined, how);
+
+  if (lossless && fits(lossless.data.length) && !tooWide) {
+    // Unchanged image data: no quality loss and a stable hash. An APNG is a valid PNG; WeChat shows its first frame.
+    return asIs(lossless, format === 'jpeg' ? 'jpeg' : 'png');
   }
-  if (format === 'gif' && source.pages > 1 && policy.role === 'body' && original.length <= MATERIAL_IMAGE_MAX_BYTES) {
+  if (format === 'gif' && source.pages > 1 && policy.role === 'body') {
     // uploadimg takes jpg/png only (§4.1): keep the animation by uploading it as a permanent image material (§4.2).
-    return asIs('gif', 'material');
+    const gif = stripMetadata(original, 'gif');
+    if (gif.data.length <= MATERIAL_IMAGE_MAX_BYTES) return asIs(gif, 'gif', 'material');
   }
 
   const pixels = await decodeSource(original, source, policy);
@@ -133,15 +147,23 @@ async function prepare(original: Buffer, policy: Policy): Promise<PreparedImage>
   // more often than photos), JPEG q88 otherwise. Only if that is too big do the size rules below apply.
   const preferPng = format !== 'jpeg' && (pixels.transparent || format === 'png' || format === 'apng' || format === 'svg' || format === 'gif');
   let tried: Encoded | undefined;
-  if (format !== 'jpeg' && format !== 'png' && format !== 'apng') {
+  if (rotated && fits(original.length) && !tooWide) {
+    // Only the orientation forces this re-encoding: upright, at high quality (lossless for PNG), then the size rules.
+    const upright = (encoded: Encoded) =>
+      `${source.label}: applied EXIF orientation ${source.orientation}, metadata removed (${[...details(encoded), describeEncoding(encoded.encoding)].join(', ')})`;
+    tried = await encodeOrFail(pixels, format === 'jpeg' ? { format: 'jpeg', quality: 92 } : { format: 'png' }, pixels.width, source);
+    if (fits(tried.data.length)) return result(tried, tried.encoding.format, upright(tried));
+    const encoded = await shrinkUnderLimit(pixels, preferPng, policy, source, tried);
+    return result(encoded, encoded.encoding.format, upright(encoded));
+  }
+  if (!acceptedAsIs) {
     tried = await encodeOrFail(pixels, preferPng ? { format: 'png' } : { format: 'jpeg', quality: 88 }, pixels.width, source);
     if (fits(tried.data.length)) return result(tried, tried.encoding.format, note(source, tried, details(tried)));
   }
   const encoded = await shrinkUnderLimit(pixels, preferPng, policy, source, tried);
   // A cover re-encoded only for being too wide can come out bigger (a palette PNG becomes truecolour; the corpus has an
   // 86 KB PNG that became 493 KB): the width cap saves bytes, WeChat does not require it, so then keep the original.
-  const acceptedAsIs = format === 'jpeg' || format === 'png' || format === 'apng';
-  if (acceptedAsIs && tooWide && fits(original.length) && encoded.data.length >= original.length) return asIs(format === 'jpeg' ? 'jpeg' : 'png');
+  if (lossless && tooWide && fits(lossless.data.length) && encoded.data.length >= lossless.data.length) return asIs(lossless, format === 'jpeg' ? 'jpeg' : 'png');
   return result(encoded, encoded.encoding.format, note(source, encoded, details(encoded), original.length));
 }
 
@@ -168,7 +190,7 @@ async function inspect(original: Buffer): Promise<Source> {
     const { width, height } = meta.autoOrient;
     if (!width || !height) throw new Error('no dimensions in its header');
     const label = pages > 1 ? `animated ${format}` : format;
-    return { format, label, width, height, pages };
+    return { format, label, width, height, pages, ...(meta.orientation === undefined ? {} : { orientation: meta.orientation }) };
   } catch (error) {
     throw unreadable(format, error);
   }

@@ -139,19 +139,24 @@ function apng(frames: Buffer[]): Buffer {
   return Buffer.concat(parts);
 }
 
-/** Pads a PNG to exactly `size` bytes with a tEXt chunk (metadata only: the pixels stay tiny). */
+/**
+ * Pads a PNG to exactly `size` bytes with a private ancillary chunk (decoders skip it: the pixels stay tiny). Not tEXt:
+ * text chunks are metadata, which the as-is path removes before it checks the size.
+ */
 function padPng(png: Buffer, size: number): Buffer {
   const iend = png.length - 12;
-  const textLength = size - png.length - 12;
-  const text = Buffer.concat([Buffer.from('Comment\0', 'latin1'), Buffer.alloc(textLength - 8, 0x61)]);
-  const padded = Buffer.concat([png.subarray(0, iend), chunk('tEXt', text), png.subarray(iend)]);
+  const padding = Buffer.alloc(size - png.length - 12, 0x61);
+  const padded = Buffer.concat([png.subarray(0, iend), chunk('wxPd', padding), png.subarray(iend)]);
   expect(padded.length).toBe(size);
   return padded;
 }
 
-/** Pads a GIF with a comment extension before its trailer (decoders skip it; the frames are unchanged). */
+/**
+ * Pads a GIF with an application extension of our own before its trailer (decoders skip it; the frames are unchanged).
+ * Not a comment extension: comments are metadata, which the as-is path removes before it checks the size.
+ */
 function padGif(gif: Buffer, extra: number): Buffer {
-  const blocks: Buffer[] = [Buffer.from([0x21, 0xfe])];
+  const blocks: Buffer[] = [Buffer.from([0x21, 0xff, 11]), Buffer.from('WXMPPAD1.0\0', 'latin1')];
   for (let left = extra; left > 0; left -= 255) {
     const n = Math.min(255, left);
     blocks.push(Buffer.from([n]), Buffer.alloc(n, 0x2e));
