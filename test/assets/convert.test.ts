@@ -600,3 +600,246 @@ describe('options', () => {
     await expect(prepareBodyImage(png, { maxWidth: 0 })).rejects.toThrow(RangeError);
   });
 });
+
+// --- metadata ------------------------------------------------------------------------------------------------------
+
+describe('metadata of images uploaded as is', () => {
+  const GPS_EXIF = {
+    IFD0: { Make: 'Acme', Model: 'Phone 9', Artist: 'Zhang San', Copyright: 'Zhang San' },
+    IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '39/1 54/1 2712/100', GPSLongitudeRef: 'E', GPSLongitude: '116/1 23/1 2990/100' },
+  };
+  const XMP = '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>Zhang San</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>';
+
+  /** A phone-like photo: Exif with GPS, XMP and a Display P3 ICC profile. */
+  function phonePhoto(width = 96, height = 64) {
+    return noise(width, height, 25).jpeg({ quality: 90 }).withExif(GPS_EXIF).withXmp(XMP).withIccProfile('p3');
+  }
+
+  /** The JPEG's segments before SOS as [marker, payload] (fill bytes and standalone markers do not occur in these fixtures). */
+  function jpegSegments(jpeg: Buffer): { marker: number; payload: Buffer; start: number }[] {
+    const segments = [];
+    for (let at = 2; jpeg[at + 1] !== 0xda; ) {
+      const length = jpeg.readUInt16BE(at + 2);
+      segments.push({ marker: jpeg[at + 1]!, payload: jpeg.subarray(at + 4, at + 2 + length), start: at });
+      at += 2 + length;
+    }
+    return segments;
+  }
+
+  function segment(marker: number, payload: Buffer): Buffer {
+    const head = Buffer.from([0xff, marker, 0, 0]);
+    head.writeUInt16BE(payload.length + 2, 2);
+    return Buffer.concat([head, payload]);
+  }
+
+  /** Inserts segments right after SOI (after APP0 JFIF when there is one: where cameras and editors put theirs). */
+  function withSegments(jpeg: Buffer, ...segments: Buffer[]): Buffer {
+    const at = jpeg[3] === 0xe0 ? 2 + 2 + jpeg.readUInt16BE(4) : 2;
+    return Buffer.concat([jpeg.subarray(0, at), ...segments, jpeg.subarray(at)]);
+  }
+
+  /** From SOS to the end: the compressed image data, which stripping must copy byte for byte. */
+  function scan(jpeg: Buffer): Buffer {
+    const last = jpegSegments(jpeg).at(-1)!;
+    return jpeg.subarray(last.start + 4 + last.payload.length);
+  }
+
+  async function raw(image: Buffer): Promise<Buffer> {
+    return sharp(image).raw().toBuffer();
+  }
+
+  it('removes Exif (with GPS) and XMP from a JPEG, keeping the ICC profile and every pixel', async () => {
+    const photo = await phonePhoto().toBuffer();
+    const before = await sharp(photo).metadata();
+    expect(before.exif).toBeDefined();
+    expect(before.xmp).toBeDefined();
+    expect(photo.includes('Zhang San')).toBe(true);
+
+    const prepared = await deterministic(() => prepareBodyImage(photo));
+    expect(prepared).toMatchObject({ format: 'jpeg', via: 'uploadimg', width: 96, height: 64, conversion: 'metadata removed (Exif with GPS, XMP)' });
+    expect(prepared.filename).toBe(`wxmp-${sha256(photo).slice(0, 12)}.jpg`); // named by the original, like every path
+    await expectUploadable(prepared, UPLOADIMG_MAX_BYTES);
+    const after = await sharp(prepared.data).metadata();
+    expect(after.exif).toBeUndefined();
+    expect(after.xmp).toBeUndefined();
+    expect(after.icc?.equals(before.icc!)).toBe(true);
+    expect(prepared.data.includes('Zhang San')).toBe(false);
+    expect(prepared.data.includes('Acme')).toBe(false);
+    expect(scan(prepared.data).equals(scan(photo))).toBe(true);
+    expect((await raw(prepared.data)).equals(await raw(photo))).toBe(true);
+  });
+
+  it('does the same for covers', async () => {
+    const photo = await phonePhoto().toBuffer();
+    const cover = await prepareCoverImage(photo);
+    expect(cover).toMatchObject({ format: 'jpeg', via: 'material', conversion: 'metadata removed (Exif with GPS, XMP)' });
+    expect((await sharp(cover.data).metadata()).exif).toBeUndefined();
+    expect((await raw(cover.data)).equals(await raw(photo))).toBe(true);
+  });
+
+  it('says "Exif" without GPS when the Exif has no GPS IFD', async () => {
+    const photo = await noise(32, 32).jpeg().withExif({ IFD0: { Make: 'Acme', Model: 'Phone 9' } }).toBuffer();
+    expect((await prepareBodyImage(photo)).conversion).toBe('metadata removed (Exif)');
+  });
+
+  it('drops APP13, COM and extended XMP but keeps JFIF, ICC, Adobe and unknown segments in order', async () => {
+    const base = await noise(40, 40).jpeg().withIccProfile('p3').toBuffer();
+    const adobe = segment(0xee, Buffer.from('Adobe\0\x64\0\0\0\0\x01', 'latin1'));
+    const app10 = segment(0xea, Buffer.from('AROT\0\0\0\0', 'latin1'));
+    const jpeg = withSegments(
+      base,
+      segment(0xfe, Buffer.from('taken at home, Zhang San', 'latin1')),
+      segment(0xed, Buffer.from('Photoshop 3.0\x008BIM\x04\x04\0\0\0\0\0\0', 'latin1')),
+      segment(0xe1, Buffer.from('http://ns.adobe.com/xmp/extension/\0' + '0'.repeat(32) + 'rest of the XMP', 'latin1')),
+      adobe,
+      app10,
+    );
+    const prepared = await deterministic(() => prepareBodyImage(jpeg));
+    expect(prepared.conversion).toBe('metadata removed (comment, Photoshop/IPTC, XMP)');
+    expect(jpegSegments(prepared.data).map((s) => s.marker.toString(16))).toEqual(jpegSegments(withSegments(base, adobe, app10)).map((s) => s.marker.toString(16)));
+    expect(prepared.data.equals(withSegments(base, adobe, app10))).toBe(true);
+    expect(jpegSegments(prepared.data).map((s) => s.marker)).toEqual(expect.arrayContaining([0xe2, 0xee, 0xea, 0xdb]));
+  });
+
+  it('returns a clean JPEG (ICC profile only) as the very same bytes', async () => {
+    const clean = await noise(48, 48).jpeg().withIccProfile('p3').toBuffer();
+    const prepared = await prepareBodyImage(clean);
+    expect(prepared.data).toBe(clean);
+    expect(prepared.conversion).toBeUndefined();
+  });
+
+  it('removes metadata before the size check, so a JPEG that fits without it stays lossless', async () => {
+    const withoutXmp = await noise(64, 64, 20).jpeg({ quality: 80 }).toBuffer();
+    const xmp = segment(0xe1, Buffer.from(`http://ns.adobe.com/xap/1.0/\0${XMP.replace('Zhang San', 'Zhang San '.repeat(2000))}`, 'utf8'));
+    const photo = withSegments(withoutXmp, xmp);
+    const prepared = await prepareBodyImage(photo, { maxBytes: withoutXmp.length + 100 });
+    expect(photo.length).toBeGreaterThan(withoutXmp.length + 100);
+    expect(prepared.conversion).toBe('metadata removed (XMP)');
+    expect(prepared.data.equals(withoutXmp)).toBe(true);
+  });
+
+  it('keeps the original bytes when the segment structure is corrupt (the decoder still reads it)', async () => {
+    const photo = await phonePhoto(32, 32).toBuffer();
+    const segments = jpegSegments(photo);
+    const dqt = segments.find((s) => s.marker === 0xdb)!;
+    const corrupt = Buffer.concat([photo.subarray(0, dqt.start), Buffer.from([0x00]), photo.subarray(dqt.start)]); // a stray byte before a marker
+    expect((await sharp(corrupt).metadata()).width).toBe(32);
+    const prepared = await prepareBodyImage(corrupt);
+    expect(prepared.data).toBe(corrupt);
+    expect(prepared.conversion).toBeUndefined();
+  });
+
+  it('moves the MPF offsets of trailing images when it removes bytes after the MPF segment', async () => {
+    const main = await noise(32, 32).jpeg().toBuffer();
+    const second = await solid(8, 8, { r: 0, g: 255, b: 0 }).jpeg().toBuffer();
+    // MPF (CIPA DC-007): 'MPF\0', big-endian TIFF header, an IFD with one MPEntry (2 images × 16 bytes).
+    const mpf = Buffer.alloc(4 + 8 + 2 + 12 + 4 + 32);
+    mpf.write('MPF\0', 0, 'latin1');
+    mpf.write('MM', 4, 'latin1');
+    mpf.writeUInt16BE(42, 6);
+    mpf.writeUInt32BE(8, 8);
+    mpf.writeUInt16BE(1, 12);
+    mpf.writeUInt16BE(0xb002, 14);
+    mpf.writeUInt16BE(7, 16);
+    mpf.writeUInt32BE(32, 18);
+    mpf.writeUInt32BE(26, 22); // the entries follow the IFD
+    mpf.writeUInt32BE(main.length, 30 + 4);
+    mpf.writeUInt32BE(second.length, 30 + 16 + 4);
+    const comment = segment(0xfe, Buffer.from('after the MPF segment', 'latin1'));
+    const mpfSegment = segment(0xe2, mpf);
+    const headerAt = (main[3] === 0xe0 ? 2 + 2 + main.readUInt16BE(4) : 2) + 4 + 4; // SOI, [APP0], APP2 marker+length, 'MPF\0'
+    const secondOffset = main.length + mpfSegment.length + comment.length - headerAt;
+    mpf.writeUInt32BE(secondOffset, 30 + 16 + 8);
+    const jpeg = Buffer.concat([withSegments(main, segment(0xe2, mpf), comment), second]);
+    expect(jpeg.subarray(headerAt + secondOffset, headerAt + secondOffset + 2)).toEqual(Buffer.from([0xff, 0xd8]));
+
+    const prepared = await prepareBodyImage(jpeg);
+    expect(prepared.conversion).toBe('metadata removed (comment)');
+    const kept = jpegSegments(prepared.data).find((s) => s.marker === 0xe2)!.payload;
+    const moved = kept.readUInt32BE(30 + 16 + 8);
+    expect(moved).toBe(secondOffset - comment.length);
+    const secondAt = headerAt + moved;
+    expect(prepared.data.subarray(secondAt).equals(second)).toBe(true);
+  });
+
+  it('applies EXIF orientation ≠ 1 by re-encoding upright at q92, since stripping would turn the photo sideways', async () => {
+    // 60×40 stored, red on the left third; orientation 6 = rotate 90° clockwise for display → 40×60, red at the top.
+    const stored = Buffer.alloc(60 * 40 * 3);
+    for (let i = 0; i < 60 * 40; i++) stored.set((i % 60) < 20 ? [255, 0, 0] : [0, 0, 255], i * 3);
+    const sideways = await sharp(stored, { raw: { width: 60, height: 40, channels: 3 } }).jpeg({ quality: 95 }).withExif(GPS_EXIF).withMetadata({ orientation: 6 }).toBuffer();
+    expect((await sharp(sideways).metadata()).orientation).toBe(6);
+
+    const prepared = await deterministic(() => prepareBodyImage(sideways));
+    expect(prepared).toMatchObject({ format: 'jpeg', width: 40, height: 60, conversion: 'jpeg: applied EXIF orientation 6, metadata removed (q92)' });
+    await expectUploadable(prepared, UPLOADIMG_MAX_BYTES);
+    const meta = await sharp(prepared.data).metadata();
+    expect(meta.exif).toBeUndefined();
+    expect(meta.orientation).toBeUndefined();
+    const [r, , b] = await pixelAt(prepared.data, 20, 5);
+    expect(r).toBeGreaterThan(200);
+    expect(b).toBeLessThan(50);
+    expect((await pixelAt(prepared.data, 20, 50))[2]).toBeGreaterThan(200);
+  });
+
+  it('applies the orientation of a PNG eXIf chunk losslessly', async () => {
+    const sideways = await solid(30, 20, { r: 9, g: 99, b: 199 }).png().withMetadata({ orientation: 8 }).toBuffer();
+    const prepared = await prepareBodyImage(sideways);
+    expect(prepared).toMatchObject({ format: 'png', width: 20, height: 30, conversion: 'png: applied EXIF orientation 8, metadata removed (lossless)' });
+    expect(pngChunks(prepared.data).map((c) => c.type)).not.toContain('eXIf');
+    expect(await pixelAt(prepared.data, 10, 10)).toEqual([9, 99, 199]);
+  });
+
+  it('removes eXIf, text chunks (XMP too) and tIME from a PNG, keeping colour chunks and every pixel', async () => {
+    const base = await noiseWithAlpha(50, 30);
+    const png = await base.png().withExif(GPS_EXIF).withXmp(XMP).withIccProfile('p3').toBuffer();
+    const chunks = pngChunks(png);
+    const at = chunks.findIndex((c) => c.type === 'IDAT');
+    const extra = [
+      chunk('gAMA', Buffer.from([0, 0, 0xb1, 0x8f])),
+      chunk('tIME', Buffer.from([0x07, 0xe9, 5, 1, 12, 0, 0])),
+      chunk('zTXt', Buffer.from('Author\0\0x\x9c\x03\0\0\0\0\x01', 'latin1')),
+      chunk('iTXt', Buffer.from('Author\0\0\0\0\0Zhang San', 'utf8')),
+    ];
+    const rebuilt = Buffer.concat([PNG_SIGNATURE, ...chunks.slice(0, at).map((c) => chunk(c.type, c.data)), ...extra, ...chunks.slice(at).map((c) => chunk(c.type, c.data))]);
+    expect(rebuilt.includes('Zhang San')).toBe(true);
+
+    const prepared = await deterministic(() => prepareBodyImage(rebuilt));
+    expect(prepared.conversion).toBe('metadata removed (XMP, Exif with GPS, timestamp, text)');
+    expect(pngChunks(prepared.data).map((c) => c.type)).toEqual(['IHDR', 'iCCP', 'pHYs', 'gAMA', 'IDAT', 'IEND']);
+    expect(prepared.data.includes('Zhang San')).toBe(false);
+    expect((await sharp(prepared.data).metadata()).icc?.length).toBeGreaterThan(0);
+    expect((await raw(prepared.data)).equals(await raw(rebuilt))).toBe(true);
+  });
+
+  it('keeps an APNG animated while removing its text', async () => {
+    const frames = [await solid(16, 16, { r: 255, g: 0, b: 0 }).png().toBuffer(), await solid(16, 16, { r: 0, g: 0, b: 255 }).png().toBuffer()];
+    const animated = apng(frames);
+    const iend = animated.length - 12;
+    const tagged = Buffer.concat([animated.subarray(0, iend), chunk('tEXt', Buffer.from('Software\0wxmp test', 'latin1')), animated.subarray(iend)]);
+    const prepared = await prepareBodyImage(tagged);
+    expect(prepared.data.equals(animated)).toBe(true);
+    expect(sniffImageFormat(prepared.data)).toBe('apng');
+    expect(prepared).toMatchObject({ format: 'png', conversion: 'metadata removed (text)' });
+  });
+
+  it('removes comments from an animated GIF uploaded as is, keeping the animation', async () => {
+    const gif = await animatedGif(20, 10, [{ r: 255, g: 0, b: 0 }, { r: 0, g: 255, b: 0 }]);
+    const comment = Buffer.from([0x21, 0xfe, 9, ...Buffer.from('Zhang San'), 0]);
+    const tagged = Buffer.concat([gif.subarray(0, gif.length - 1), comment, gif.subarray(gif.length - 1)]);
+    const prepared = await prepareBodyImage(tagged);
+    expect(prepared).toMatchObject({ format: 'gif', via: 'material', conversion: 'metadata removed (comment)' });
+    expect(prepared.data.equals(gif)).toBe(true);
+    expect((await sharp(prepared.data).metadata()).pages).toBe(2);
+  });
+
+  it('leaves no metadata in re-encoded images (WebP, too-big JPEG)', async () => {
+    const webp = await noise(40, 40).webp().withExif(GPS_EXIF).withXmp(XMP).toBuffer();
+    const big = await phonePhoto(300, 200).toBuffer();
+    for (const prepared of [await prepareBodyImage(webp), await prepareBodyImage(big, { maxBytes: big.length - 1 })]) {
+      const meta = await sharp(prepared.data).metadata();
+      expect(meta.exif).toBeUndefined();
+      expect(meta.xmp).toBeUndefined();
+      expect(prepared.data.includes('Zhang San')).toBe(false);
+    }
+  });
+});

@@ -226,11 +226,10 @@ function pngMetadataLabel(type: string, data: Buffer): string | undefined {
     case 'eXIf':
       return exifHasGps(data) ? 'Exif with GPS' : 'Exif';
     case 'iTXt':
-      // XMP in PNG is an iTXt chunk with this keyword (XMP spec part 3, 1.1.5).
-      return data.toString('latin1', 0, 18) === 'XML:com.adobe.xmp\0' ? 'XMP' : 'text';
     case 'tEXt':
     case 'zTXt':
-      return 'text';
+      // XMP in PNG is a text chunk with this keyword (XMP spec part 3, 1.1.5: iTXt; libvips writes tEXt).
+      return data.toString('latin1', 0, 18) === 'XML:com.adobe.xmp\0' ? 'XMP' : 'text';
     case 'tIME':
       return 'timestamp';
     default:
