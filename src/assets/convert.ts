@@ -3,6 +3,8 @@
  * - body images → `media/uploadimg`: JPEG/PNG only, strictly under 1 MiB (exactly 1 MiB is rejected, §4.1);
  * - covers and animated GIFs → `material/add_material?type=image`: bmp/png/jpeg/gif, ≤ 10 MB (§4.2).
  * Pure: bytes in, bytes out, deterministic (the same input gives the same bytes, which keeps lock hashes stable).
+ * Nothing uploaded keeps Exif/XMP/IPTC/comments (GPS positions, serial numbers, names): images kept as is lose them
+ * losslessly (convert/metadata.ts), re-encoded ones never had them written (sharp drops metadata by default).
  *
  * Concurrency: sharp's thread pool is left at its default (`sharp.concurrency()`; 1 on glibc builds without jemalloc,
  * where libvips would otherwise fragment memory). Callers that want throughput should run a few images in parallel.
