@@ -1,6 +1,5 @@
 import type { Root as HastRoot } from 'hast';
 import { toString as hastToString } from 'hast-util-to-string';
-import rehypeRaw from 'rehype-raw';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
 import remarkCjkFriendly from 'remark-cjk-friendly';
@@ -18,6 +17,7 @@ import { rehypeWechatImages } from './plugins/images.js';
 import { rehypeLinkReferences } from './plugins/link-references.js';
 import { rehypeWechatLists } from './plugins/lists.js';
 import { rehypeMathSvg } from './plugins/math.js';
+import { rehypeRawWhenNeeded } from './plugins/raw.js';
 import { rehypeWechatTables } from './plugins/tables.js';
 import { rehypeTaskLists } from './plugins/task-lists.js';
 import { remarkLeadingTitle } from './plugins/title.js';
@@ -57,7 +57,7 @@ export function createProcessor(): Processor<any, any, any, any, string> {
       .use(remarkLeadingTitle)
       // mdast → hast, keeping raw HTML so that it is parsed, transformed and sanitized like everything else.
       .use(remarkRehype, { allowDangerousHtml: true })
-      .use(rehypeRaw)
+      .use(rehypeRawWhenNeeded)
       // First, while the tree is as written: collect image references (the sync uploads them), captions, sizes.
       .use(rehypeWechatImages)
       // Math before code: remark-rehype emits math as `code.language-math`.

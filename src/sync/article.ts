@@ -5,22 +5,7 @@ import { sha256, stableStringify } from '../util/hash.js';
 import type { DraftArticle } from '../wechat/api/draft.js';
 import type { ResolvedAccount } from './accounts.js';
 
-/** Image `src` placeholders written by the renderer during sync and replaced by WeChat URLs once uploaded. */
-const PLACEHOLDER_ORIGIN = 'https://wxmp.invalid/image/';
-const PLACEHOLDER_PATTERN = /https:\/\/wxmp\.invalid\/image\/(\d+)/g;
-
-export function imagePlaceholder(index: number): string {
-  return `${PLACEHOLDER_ORIGIN}${index}`;
-}
-
-/** Replaces the placeholders with the uploaded URLs (HTML-attribute-escaped). */
-export function substituteImages(html: string, urls: readonly string[]): string {
-  return html.replace(PLACEHOLDER_PATTERN, (_, index: string) => {
-    const url = urls[Number(index)];
-    if (url === undefined) throw new Error(`internal: no URL for image placeholder ${index}`);
-    return url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  });
-}
+export { imagePlaceholder, substituteImages } from '../render/placeholders.js';
 
 /** The "阅读原文" link: front matter `source_url`, else the config's template with {slug} and {path}. */
 export function sourceUrlFor(rendered: RenderedPost, config: WxmpConfig): string | undefined {

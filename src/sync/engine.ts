@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { WxmpConfig } from '../config/schema.js';
 import { loadPost, type Post } from '../content/post.js';
 import type { RenderedPost } from '../render/render.js';
+import { renderJob, type RenderPool } from '../render/pool.js';
 import { RENDERER_VERSION, resolveTheme } from '../render/resolve-theme.js';
 import type { ImageRef } from '../render/types.js';
 import { sha256, stableStringify } from '../util/hash.js';
@@ -10,7 +11,7 @@ import { isError, problem, type Problem } from '../util/messages.js';
 import type { WeChatClient } from '../wechat/client.js';
 import { WeChatError, WeChatTransportError } from '../wechat/errors.js';
 import type { ResolvedAccount } from './accounts.js';
-import { buildArticle, imagePlaceholder, payloadHash, substituteImages } from './article.js';
+import { buildArticle, payloadHash, substituteImages } from './article.js';
 import type { FileHashCache } from './file-hashes.js';
 import { ImageSourceError, readImage, type ImageBytes } from './image-source.js';
 import type { LockPost, LockStore } from './lock.js';
@@ -60,6 +61,8 @@ export interface SyncContext {
   /** Render every post and send every draft again (draft/update), even when nothing changed. */
   force?: boolean;
   verify?: boolean;
+  /** Render on worker threads (the renderer loads only when a post needs rendering: a no-op sync never pays for it). */
+  renderPool?: RenderPool;
   /** Keep each written draft's image bytes by URL in the result (sandbox previews). */
   collectImages?: boolean;
   concurrency?: number;
@@ -83,9 +86,6 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
   const net = createLimiter(concurrency);
   const uploaders = new Map<string, Uploader>();
   const halts = new Map<string, AccountHalt>();
-  // The renderer (MathJax, grammars) loads only when a post actually needs rendering: a no-op sync never pays for it.
-  let rendererModule: Promise<typeof import('../render/render.js')> | undefined;
-  const loadRenderer = () => (rendererModule ??= import('../render/render.js'));
   const themeVersions = new Map<string, Promise<string>>();
   const themeVersion = (name: string) => {
     if (!themeVersions.has(name)) themeVersions.set(name, resolveTheme(name, ctx.root, ctx.config).then((t) => t.version));
@@ -168,18 +168,11 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
     }
     if (pending.length === 0) return [...failed, ...unchanged];
 
-    // Render once; image sources become placeholders, replaced per account by that account's URLs.
+    // Render once (on a worker thread when a pool is given); image sources become placeholders, replaced per account
+    // by that account's URLs.
     ctx.onEvent?.({ type: 'post', source: post.source, phase: 'render' });
-    const refs: ImageRef[] = [];
-    const rendered = await (await loadRenderer()).renderPost(post, {
-      root: ctx.root,
-      config: ctx.config,
-      resolveImage: (ref) => {
-        if (ref.kind === 'wechat' || (ref.kind === 'local' && !ref.exists)) return undefined;
-        refs.push(ref);
-        return imagePlaceholder(refs.length - 1);
-      },
-    });
+    const job = { file, images: { kind: 'placeholders' } as const };
+    const { rendered, placeholderRefs: refs } = ctx.renderPool ? await ctx.renderPool.render(job) : await renderJob(job, ctx.root, ctx.config);
     const messages = [...rendered.messages];
     const fail = (account: ResolvedAccount, error: PostResult['error'], extra: Partial<PostResult> = {}): PostResult => ({
       ...base,

@@ -43,6 +43,17 @@ describe('wxmp build (CLI process)', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('renders many posts on worker threads, in post order', async () => {
+    const root = await makeRepo({ posts: 10 });
+    const result = await runCli(['build', '--root', root, '--json']);
+    expect(result.code).toBe(0);
+    const posts = JSON.parse(result.stdout).posts;
+    expect(posts.map((p: { source: string }) => p.source)).toEqual(Array.from({ length: 10 }, (_, i) => `posts/post-${String(i).padStart(3, '0')}.md`));
+    expect(posts.map((p: { title: string }) => p.title)).toEqual(Array.from({ length: 10 }, (_, i) => `第 ${i} 篇文章：同步测试`));
+    const html = readFileSync(path.join(root, 'out', 'post-003.html'), 'utf8');
+    expect(html).toContain('src="../posts/images/own-3.png"');
+  });
+
   it('takes positional globs relative to the root', async () => {
     const root = await makeRepo({ posts: 3 });
     const result = await runCli(['build', '--root', root, '--json', 'posts/post-00[12].md']);

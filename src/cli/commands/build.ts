@@ -5,10 +5,10 @@ import pc from 'picocolors';
 import { loadPost } from '../../content/post.js';
 import type { PreviewEntry } from '../../preview/page.js';
 import type { RenderedPost } from '../../render/render.js';
-import type { ImageRef } from '../../render/types.js';
 import { problemToJson } from '../../util/messages.js';
 import { countBySeverity, formatBytes, plural, printJson, printProblems } from '../output.js';
 import { loadProject, selectPosts } from '../project.js';
+import { POOL_THRESHOLD } from '../../render/pool.js';
 
 interface BuildOptions {
   root?: string;
@@ -50,8 +50,8 @@ Examples:
 export async function runBuild(patterns: string[], options: BuildOptions): Promise<number> {
   const project = await loadProject(options);
   const { root, config } = project;
-  // Loaded here, not at start-up: the renderer (MathJax, highlight.js grammars) is heavy and other commands skip it.
-  const [{ renderPost }, { buildPostPage, buildPreviewPage }] = await Promise.all([import('../../render/render.js'), import('../../preview/page.js')]);
+  // Loaded here, not at start-up: other commands do not pay for them.
+  const [{ RenderPool, renderJob }, { buildPostPage, buildPreviewPage }] = await Promise.all([import('../../render/pool.js'), import('../../preview/page.js')]);
   const outDir = path.resolve(root, options.out ?? config.outDir);
   const files = await selectPosts(project, patterns);
   if (files.length === 0) {
@@ -64,40 +64,51 @@ export async function runBuild(patterns: string[], options: BuildOptions): Promi
   const results: { rendered?: RenderedPost; source: string; output: string; skipped?: boolean }[] = [];
   const entries: PreviewEntry[] = [];
   // The preview shows local images from disk: paths relative to the output folder (every page sits at its top).
-  const resolveImage = (ref: ImageRef) =>
-    ref.kind === 'local' && ref.exists && ref.path ? toRelativeUrl(outDir, ref.path) : undefined;
+  const images = { kind: 'relative-to', dir: outDir } as const;
+  const posts = await Promise.all(files.map((file) => loadPost(file, root, config)));
+  // Posts render on worker threads when there are enough of them; output stays in post order.
+  const pool = posts.length >= POOL_THRESHOLD ? new RenderPool({ root, config }) : undefined;
+  const renders = posts.map((post) =>
+    post.meta.draft === true ? undefined : (pool ? pool.render({ file: post.path, theme: options.theme, images }) : renderJob({ file: post.path, theme: options.theme, images }, root, config)),
+  );
+  // A rejected render is awaited below, in order; keep it from being reported as unhandled meanwhile.
+  for (const r of renders) r?.catch(() => undefined);
 
-  for (const [i, file] of files.entries()) {
-    const post = await loadPost(file, root, config);
-    const name = names[i]!;
-    if (post.meta.draft === true) {
-      results.push({ source: post.source, output: '', skipped: true });
-      if (!options.json && !options.quiet) process.stderr.write(`${pc.dim('skip')} ${post.source} ${pc.dim('(draft: true)')}\n`);
-      continue;
-    }
-    const rendered = await renderPost(post, { root, config, theme: options.theme, resolveImage });
-    const htmlFile = path.join(outDir, `${name}.html`);
-    await writeFile(htmlFile, rendered.html);
-    const counts = countBySeverity(rendered.messages);
-    const entry: PreviewEntry = {
-      title: rendered.title || post.source,
-      source: post.source,
-      href: `${name}.preview.html`,
-      html: rendered.html,
-      digest: rendered.digest,
-      errors: counts.errors,
-      warnings: counts.warnings,
-    };
-    entries.push(entry);
-    await writeFile(path.join(outDir, `${name}.preview.html`), buildPostPage(entry));
-    results.push({ rendered, source: post.source, output: path.relative(root, htmlFile).split(path.sep).join('/') });
-    if (!options.json) {
-      const mark = counts.errors ? pc.red('✗') : counts.warnings ? pc.yellow('!') : pc.green('✓');
-      if (!options.quiet || counts.errors || counts.warnings) {
-        process.stderr.write(`${mark} ${post.source} ${pc.dim(`→ ${name}.html  ${formatBytes(rendered.sizes.htmlBytes)}`)}\n`);
+  try {
+    for (const [i, post] of posts.entries()) {
+      const name = names[i]!;
+      const pending = renders[i];
+      if (!pending) {
+        results.push({ source: post.source, output: '', skipped: true });
+        if (!options.json && !options.quiet) process.stderr.write(`${pc.dim('skip')} ${post.source} ${pc.dim('(draft: true)')}\n`);
+        continue;
       }
-      printProblems(options.quiet ? rendered.messages.filter((m) => m.fatal !== undefined) : rendered.messages);
+      const { rendered } = await pending;
+      const htmlFile = path.join(outDir, `${name}.html`);
+      await writeFile(htmlFile, rendered.html);
+      const counts = countBySeverity(rendered.messages);
+      const entry: PreviewEntry = {
+        title: rendered.title || post.source,
+        source: post.source,
+        href: `${name}.preview.html`,
+        html: rendered.html,
+        digest: rendered.digest,
+        errors: counts.errors,
+        warnings: counts.warnings,
+      };
+      entries.push(entry);
+      await writeFile(path.join(outDir, `${name}.preview.html`), buildPostPage(entry));
+      results.push({ rendered, source: post.source, output: path.relative(root, htmlFile).split(path.sep).join('/') });
+      if (!options.json) {
+        const mark = counts.errors ? pc.red('✗') : counts.warnings ? pc.yellow('!') : pc.green('✓');
+        if (!options.quiet || counts.errors || counts.warnings) {
+          process.stderr.write(`${mark} ${post.source} ${pc.dim(`→ ${name}.html  ${formatBytes(rendered.sizes.htmlBytes)}`)}\n`);
+        }
+        printProblems(options.quiet ? rendered.messages.filter((m) => m.fatal !== undefined) : rendered.messages);
+      }
     }
+  } finally {
+    await pool?.close();
   }
 
   const indexFile = path.join(outDir, 'index.html');
@@ -156,8 +167,4 @@ export function outputNames(sources: string[]): string[] {
     used.set(base, n + 1);
     return n ? `${base}-${n + 1}` : base;
   });
-}
-
-function toRelativeUrl(fromDir: string, file: string): string {
-  return path.relative(fromDir, file).split(path.sep).map(encodeURIComponent).join('/');
 }

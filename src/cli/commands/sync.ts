@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { POOL_THRESHOLD, RenderPool } from '../../render/pool.js';
 import { resolveAccounts, type ResolvedAccount } from '../../sync/accounts.js';
 import { syncPosts, type PostResult, type SyncEvent } from '../../sync/engine.js';
 import { FileHashCache } from '../../sync/file-hashes.js';
@@ -135,6 +136,8 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
   const lock = await LockStore.load(lockFile);
   const hashes = await FileHashCache.load(path.join(root, '.wxmp', 'cache', 'file-hashes.json'));
   const progress = createProgress(out, options.json === true, dryRun);
+  // Worker threads start only when a post needs rendering; with few posts, rendering in this thread is as fast.
+  const renderPool = files.length >= POOL_THRESHOLD ? new RenderPool({ root, config }) : undefined;
   const started = Date.now();
   let results: PostResult[];
   const stopOnSignal = () => {
@@ -154,6 +157,7 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
       verify: options.verify,
       concurrency,
       collectImages: sandboxMode && !dryRun,
+      renderPool,
       accountFor: (name) => {
         if (sandboxMode) return accounts.get('sandbox')!;
         const key = name ?? defaultName;
@@ -166,6 +170,7 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
   } finally {
     process.removeListener('SIGINT', stopOnSignal);
     progress.clear();
+    await renderPool?.close();
     await hashes.save();
   }
 

@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { WxmpConfig } from '../config/schema.js';
+import { loadPost } from '../content/post.js';
+import { problem, problemToJson, type JsonProblem } from '../util/messages.js';
+import type { RenderedPost } from './render.js';
+import { imagePlaceholder } from './placeholders.js';
+import type { ImageRef, ImageResolver } from './types.js';
+
+/**
+ * How image sources are rewritten. A function cannot cross a thread boundary, so the pool takes one of these modes:
+ * `relative-to`: local images as paths relative to a folder (`wxmp build`'s preview); `placeholders`: every local,
+ * remote or data image becomes a numbered placeholder, in document order, listed in `placeholderRefs` (`wxmp sync`).
+ */
+export type ImageMode = { kind: 'keep' } | { kind: 'relative-to'; dir: string } | { kind: 'placeholders' };
+
+export interface PoolRenderResult {
+  rendered: RenderedPost;
+  /** `placeholders` mode: the image behind placeholder i. */
+  placeholderRefs: ImageRef[];
+}
+
+export interface RenderJob {
+  file: string;
+  theme?: string;
+  images: ImageMode;
+}
+
+/** Builds the resolver for a mode; `refs` collects the images given placeholders. */
+export function resolverFor(mode: ImageMode, refs: ImageRef[]): ImageResolver | undefined {
+  if (mode.kind === 'relative-to') {
+    return (ref) => (ref.kind === 'local' && ref.exists && ref.path ? path.relative(mode.dir, ref.path).split(path.sep).map(encodeURIComponent).join('/') : undefined);
+  }
+  if (mode.kind === 'placeholders') {
+    return (ref) => {
+      if (ref.kind === 'wechat' || (ref.kind === 'local' && !ref.exists)) return undefined;
+      refs.push(ref);
+      return imagePlaceholder(refs.length - 1);
+    };
+  }
+  return undefined;
+}
+
+/** Renders one post file in this thread. */
+export async function renderJob(job: RenderJob, root: string, config: WxmpConfig): Promise<PoolRenderResult> {
+  const { renderPost } = await import('./render.js');
+  const post = await loadPost(job.file, root, config);
+  const placeholderRefs: ImageRef[] = [];
+  const rendered = await renderPost(post, { root, config, theme: job.theme, resolveImage: resolverFor(job.images, placeholderRefs) });
+  return { rendered, placeholderRefs };
+}
+
+/** What crosses the thread boundary: messages as plain JSON (VFileMessage instances do not survive cloning). */
+export type WireResult = Omit<PoolRenderResult, 'rendered'> & { rendered: Omit<RenderedPost, 'messages'> & { messages: JsonProblem[] } };
+
+export function toWire(result: PoolRenderResult): WireResult {
+  return { ...result, rendered: { ...result.rendered, messages: result.rendered.messages.map(problemToJson) } };
+}
+
+export function fromWire(wire: WireResult): PoolRenderResult {
+  const messages = wire.rendered.messages.map((m) =>
+    problem(m.file, m.message, { line: m.line ?? undefined, column: m.column ?? undefined }, m.ruleId ?? 'wxmp', m.severity),
+  );
+  return { ...wire, rendered: { ...wire.rendered, messages } };
+}
+
+/** From this many posts on, commands render on worker threads (starting a thread costs about one render). */
+export const POOL_THRESHOLD = 8;
+
+const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+export interface RenderPoolOptions {
+  root: string;
+  config: WxmpConfig;
+  /** Threads (default: the machine's parallelism, at most 4). 1 = render in this thread. */
+  size?: number;
+}
+
+/**
+ * Renders posts on worker threads: rendering is CPU-bound (parsing, MathJax, juice), so a machine with N cores
+ * renders about N times as many posts per second. Falls back to this thread when there is one core, one thread
+ * requested, or no compiled worker (the TypeScript sources under the test runner).
+ */
+export class RenderPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: { job: RenderJob; resolve: (r: PoolRenderResult) => void; reject: (e: unknown) => void }[] = [];
+  private readonly pending = new Map<Worker, { resolve: (r: PoolRenderResult) => void; reject: (e: unknown) => void }>();
+  readonly size: number;
+
+  constructor(private readonly options: RenderPoolOptions) {
+    const wanted = options.size ?? Math.min(availableParallelism(), 4);
+    this.size = wanted > 1 && existsSync(workerFile) ? wanted : 1;
+  }
+
+  /** Whether posts render on worker threads. */
+  get threaded(): boolean {
+    return this.size > 1;
+  }
+
+  render(job: RenderJob): Promise<PoolRenderResult> {
+    if (!this.threaded) return renderJob(job, this.options.root, this.options.config);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.length) {
+      let worker = this.idle.pop();
+      if (!worker && this.workers.length < this.size) worker = this.spawn();
+      if (!worker) return;
+      const task = this.queue.shift()!;
+      this.pending.set(worker, task);
+      worker.postMessage(task.job);
+    }
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(workerFile, { workerData: { root: this.options.root, config: this.options.config } });
+    worker.unref();
+    worker.on('message', (message: { ok: true; result: WireResult } | { ok: false; error: string }) => {
+      const task = this.pending.get(worker);
+      this.pending.delete(worker);
+      this.idle.push(worker);
+      if (task) {
+        if (message.ok) task.resolve(fromWire(message.result));
+        else task.reject(new Error(message.error));
+      }
+      this.pump();
+    });
+    worker.on('error', (error) => {
+      const task = this.pending.get(worker);
+      this.pending.delete(worker);
+      this.workers.splice(this.workers.indexOf(worker), 1);
+      task?.reject(error);
+      this.pump();
+    });
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+    this.idle.length = 0;
+  }
+}
