@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { loadPost } from '../../content/post.js';
 import type { PreviewEntry } from '../../preview/page.js';
+import type { PoolRenderResult } from '../../render/pool.js';
 import type { RenderedPost } from '../../render/render.js';
 import { problemToJson } from '../../util/messages.js';
 import { countBySeverity, formatBytes, plural, printJson, printProblems } from '../output.js';
@@ -68,9 +69,15 @@ export async function runBuild(patterns: string[], options: BuildOptions): Promi
   const posts = await Promise.all(files.map((file) => loadPost(file, root, config)));
   // Posts render on worker threads when there are enough of them; output stays in post order.
   const pool = posts.length >= POOL_THRESHOLD ? new RenderPool({ root, config }) : undefined;
-  const renders = posts.map((post) =>
-    post.meta.draft === true ? undefined : (pool ? pool.render({ file: post.path, theme: options.theme, images }) : renderJob({ file: post.path, theme: options.theme, images }, root, config)),
-  );
+  const renders: (Promise<PoolRenderResult> | undefined)[] = new Array(posts.length);
+  // Largest posts first: threads then finish together instead of one large post running alone at the end.
+  const order = posts.map((_, i) => i).sort((a, b) => posts[b]!.raw.length - posts[a]!.raw.length);
+  for (const i of order) {
+    const post = posts[i]!;
+    if (post.meta.draft === true) continue;
+    const job = { file: post.path, theme: options.theme, images };
+    renders[i] = pool ? pool.render(job) : renderJob(job, root, config);
+  }
   // A rejected render is awaited below, in order; keep it from being reported as unhandled meanwhile.
   for (const r of renders) r?.catch(() => undefined);
 
