@@ -3,6 +3,7 @@ import path from 'node:path';
 import pc from 'picocolors';
 import type { PostResult, SyncStatus } from '../sync/engine.js';
 import { formatProblem, problemToJson, severityOf } from '../util/messages.js';
+import { textWidth } from '../util/text-width.js';
 import { formatBytes } from './output.js';
 
 export const STATUSES: SyncStatus[] = ['CREATED', 'UPDATED', 'UNCHANGED', 'SKIPPED', 'FAILED'];
@@ -50,7 +51,7 @@ export function printTable(results: PostResult[], options: { dryRun: boolean; sh
     note: describeResult(r, options.dryRun),
     hint: r.status === 'FAILED' ? r.error?.hint : undefined,
   }));
-  const width = (key: 'status' | 'post' | 'account' | 'draft') => Math.max(key.length, ...rows.map((r) => displayWidth(r[key])));
+  const width = (key: 'status' | 'post' | 'account' | 'draft') => Math.max(key.length, ...rows.map((r) => textWidth(r[key])));
   const w = { status: width('status'), post: width('post'), account: width('account'), draft: width('draft') };
   const header = [pad('STATUS', w.status), pad('POST', w.post), ...(options.showAccount ? [pad('ACCOUNT', w.account)] : []), pad('DRAFT', w.draft), 'NOTE'];
   out.write(`\n${pc.bold(header.join('  '))}\n`);
@@ -80,15 +81,8 @@ function shortId(id: string): string {
   return id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id;
 }
 
-/** Terminal width of a string: CJK characters take two columns. */
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return width;
-}
-
 function pad(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return text + ' '.repeat(Math.max(0, width - textWidth(text)));
 }
 
 export function resultToJson(result: PostResult) {

@@ -2,6 +2,7 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toString as hastToString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { parseStyle, serializeStyle } from './images/size.js';
+import { textWidth } from '../../util/text-width.js';
 
 /**
  * Tables on a phone: WeChat's column is ~340px, so a table sized to fit squashes every column until Chinese text
@@ -45,28 +46,9 @@ const WRAP_STYLE = 'display:block;overflow-x:auto;max-width:100%';
 /** Cells up to this many columns (CJK characters count two) stay on one line. */
 export const SHORT_CELL_WIDTH = 12;
 
-/** Display width of text in columns: CJK characters and full-width forms count two. */
+/** Display width of a cell's text in columns (whitespace collapsed): CJK characters and full-width forms count two. */
 export function displayWidth(text: string): number {
-  let width = 0;
-  for (const char of text.replace(/\s+/g, ' ').trim()) {
-    const cp = char.codePointAt(0) ?? 0;
-    width += isWide(cp) ? 2 : 1;
-  }
-  return width;
-}
-
-function isWide(cp: number): boolean {
-  return (
-    (cp >= 0x1100 && cp <= 0x115f) || // Hangul Jamo
-    (cp >= 0x2e80 && cp <= 0xa4cf) || // CJK radicals … Yi, including CJK punctuation, kana, ideographs
-    (cp >= 0xac00 && cp <= 0xd7a3) || // Hangul syllables
-    (cp >= 0xf900 && cp <= 0xfaff) || // CJK compatibility ideographs
-    (cp >= 0xfe30 && cp <= 0xfe4f) || // CJK compatibility forms
-    (cp >= 0xff00 && cp <= 0xff60) || // full-width forms
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1faff) || // emoji
-    (cp >= 0x20000 && cp <= 0x3fffd) // CJK extensions B+
-  );
+  return textWidth(text.replace(/\s+/g, ' ').trim());
 }
 
 function styleCell(cell: Element): void {
