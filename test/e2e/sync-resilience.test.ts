@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { cleanEnv, runCli, startCli } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { cleanEnv, repoRoot, runCli, startCli } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/repo.js';
 
 const APP = { appId: 'wxres0000000000001', appSecret: 'resilience-secret-0123456789abcdef' };
@@ -176,5 +177,21 @@ describe('plan, reconcile and the sandbox', () => {
     expect(() => readFileSync(path.join(root, 'wxmp.lock.json'))).toThrow();
     const second = await runCli(['sync', '--root', root, '--json'], { env });
     expect(JSON.parse(second.stdout)).toMatchObject({ mode: 'sandbox', requests: 0, summary: { UNCHANGED: 2 } });
+  });
+
+  it('a fresh clone of this repo syncs its sample posts into the sandbox, without any credentials', async () => {
+    const clone = path.join(mkdtempSync(path.join(tmpdir(), 'wxmp-clone-')), 'wxmp');
+    const cloned = spawnSync('git', ['clone', '--quiet', '--depth', '1', `file://${repoRoot}`, clone], { encoding: 'utf8' });
+    expect(cloned.status, cloned.stderr).toBe(0);
+    const env = cleanEnv({ XDG_CACHE_HOME: cacheHome });
+    const result = await runCli(['sync', '--root', clone], { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/SANDBOX MODE/);
+    expect(result.stderr).toMatch(/CREATED\s+posts\/hello-wxmp\.md/);
+    expect(result.stderr).toMatch(/SKIPPED\s+posts\/draft-idea\.md/);
+    expect(result.stderr).toMatch(/Preview the sandbox drafts:/);
+    // Nothing the sandbox writes is tracked by git: the clone stays clean.
+    const status = spawnSync('git', ['status', '--porcelain'], { cwd: clone, encoding: 'utf8' });
+    expect(status.stdout).toBe('');
   });
 });
