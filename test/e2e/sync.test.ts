@@ -137,6 +137,18 @@ describe('wxmp sync (CLI process ↔ emulator over HTTP)', () => {
     expect(await draftTitles()).toHaveLength(4);
   });
 
+  it('reports drafts whose post was removed from the repo, and leaves them alone', async () => {
+    const { rmSync: remove } = await import('node:fs');
+    remove(path.join(root, 'posts', 'post-003.md'));
+    emulator.control.resetRequests();
+    const { code, report } = await sync(root);
+    expect(code).toBe(0);
+    expect(report.orphans).toEqual([{ source: 'posts/post-003.md', account: 'default', mediaId: expect.any(String) }]);
+    expect(emulator.control.requests()).toEqual([]);
+    const human = await runCli(['sync', '--root', root], { env: env() });
+    expect(human.stderr).toMatch(/1 draft belongs to posts no longer in the repo[\s\S]*posts\/post-003\.md/);
+  });
+
   it('a post with a broken image fails with file:line; the others still sync', async () => {
     const broken = await makeRepo({ posts: 2, extra: { 'broken.md': '---\ntitle: 坏图\ncover: ./images/cover-0.jpg\n---\n\n正文\n\n![不存在](./images/missing.png)\n' } });
     const { code, report, stderr } = await sync(broken);

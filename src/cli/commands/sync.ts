@@ -198,6 +198,8 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
 
   const seconds = (Date.now() - started) / 1000;
   const counts = countStatuses(results);
+  // Drafts of posts that are no longer in the repo: reported, never deleted (a draft may have been edited in WeChat).
+  const orphans = patterns.length === 0 ? findOrphans(lock, [...accounts.values()], new Set(results.map((r) => r.source))) : [];
   if (options.json) {
     printJson({
       mode: dryRun ? 'plan' : sandboxMode ? 'sandbox' : 'live',
@@ -207,12 +209,17 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
       seconds,
       summary: counts,
       posts: results.map((r) => ({ ...resultToJson(r), preview: previews.get(r.source) ?? null })),
+      orphans,
     });
   } else {
     printTable(results, { dryRun, showAccount: accounts.size > 1 }, out);
     printMessages(results, options.verbose === true, out);
     const summary = STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ');
     out.write(`\n${dryRun ? 'Plan (nothing sent)' : sandboxMode ? 'Sandbox sync' : 'Sync'}: ${summary || 'no posts'} · ${dryRun ? 'no requests' : plural(requests, 'request')} · ${seconds.toFixed(2)} s\n`);
+    if (orphans.length) {
+      out.write(`\n${pc.yellow(`${plural(orphans.length, 'draft')} ${orphans.length === 1 ? 'belongs' : 'belong'} to posts no longer in the repo`)} (left in WeChat; delete them in the web UI if they are not needed):\n`);
+      for (const o of orphans) out.write(`  ${o.source}  ${pc.dim(`${o.account} ${o.mediaId}`)}\n`);
+    }
     if (previews.size) {
       out.write(`\n${pc.bold('Preview the sandbox drafts:')}\n`);
       for (const [source, file] of previews) out.write(`  ${source}  ${pc.cyan(`file://${file}`)}\n`);
@@ -282,4 +289,15 @@ function createProgress(out: NodeJS.WriteStream, silent: boolean, dryRun: boolea
       last = '';
     },
   };
+}
+
+/** Lock entries with a draft whose post file is gone (only meaningful when the whole include set was synced). */
+function findOrphans(lock: LockStore, accounts: ResolvedAccount[], sources: Set<string>): { source: string; account: string; mediaId: string }[] {
+  const orphans: { source: string; account: string; mediaId: string }[] = [];
+  for (const account of accounts) {
+    for (const [source, entry] of Object.entries(lock.peekAccount(account.appId)?.posts ?? {})) {
+      if (!sources.has(source) && entry.mediaId && entry.status === 'draft') orphans.push({ source, account: account.name, mediaId: entry.mediaId });
+    }
+  }
+  return orphans.sort((a, b) => (a.source < b.source ? -1 : 1));
 }
