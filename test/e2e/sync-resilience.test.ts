@@ -2,7 +2,7 @@
  * Sync under failure: the CLI process is killed, the network fails, tokens are revoked. The end state must be the
  * same as a clean run: one draft per post, one upload per image, nothing lost.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +87,26 @@ describe('sync resilience', () => {
     expect(successCount(emu, 'media/uploadimg')).toBeLessThanOrEqual(11);
     const again = await syncJson(root, emu);
     expect(again.report.requests).toBe(0);
+  });
+
+  it('one sync at a time per repo; a lock left by a killed sync is taken over', async () => {
+    const root = await makeRepo({ posts: 3 });
+    fastRetries(root);
+    emulator = await startEmulator({ accounts: [APP], faults: { latencyMs: 300 } });
+    const first = startCli(['sync', '--root', root], { env: envFor(emulator) });
+    // Wait until the first sync is talking to WeChat (it holds the lock by then).
+    while (emulator.control.requests().length === 0) await new Promise((r) => setTimeout(r, 20));
+    const second = await runCli(['sync', '--root', root], { env: envFor(emulator) });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/another `wxmp sync` on .* is already running \(pid \d+\)/);
+    expect((await first.done).code).toBe(0);
+    // A stale lock (its process is gone) does not block.
+    mkdirSync(path.join(root, '.wxmp'), { recursive: true });
+    writeFileSync(path.join(root, '.wxmp', 'sync.pid'), '999999\n');
+    emulator.control.setFaults({ latencyMs: 0 });
+    const third = await runCli(['sync', '--root', root, '--json'], { env: envFor(emulator) });
+    expect(third.code).toBe(0);
+    expect(JSON.parse(third.stdout).summary).toMatchObject({ UNCHANGED: 3 });
   });
 
   it('20 % injected transient failures reach the same end state as a clean run', async () => {

@@ -9,6 +9,7 @@ import { FileHashCache } from '../../sync/file-hashes.js';
 import { LOCK_FILE, LockStore } from '../../sync/lock.js';
 import { sandboxDir, sandboxPreviewFile, SANDBOX_ACCOUNT, startSandbox, writeSandboxPreview, type Sandbox } from '../../sync/sandbox.js';
 import type { WeChatClient } from '../../wechat/client.js';
+import { acquireProcessLock, LockedError } from '../../util/process-lock.js';
 import { plural, printJson, UserError } from '../output.js';
 import { loadProject, selectPosts } from '../project.js';
 import { countStatuses, printMessages, printTable, reportToGitHub, resultToJson, STATUSES } from '../sync-report.js';
@@ -133,101 +134,116 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
     return client;
   };
 
-  const lock = await LockStore.load(lockFile);
-  const hashes = await FileHashCache.load(path.join(root, '.wxmp', 'cache', 'file-hashes.json'));
-  const progress = createProgress(out, options.json === true, dryRun);
-  // Worker threads start only when a post needs rendering; with few posts, rendering in this thread is as fast.
-  const renderPool = files.length >= POOL_THRESHOLD ? new RenderPool({ root, config }) : undefined;
-  const started = Date.now();
-  let results: PostResult[];
-  const stopOnSignal = () => {
-    progress.clear();
-    out.write(pc.yellow('\nInterrupted. Everything done so far is recorded in the lock file: run the same command again to resume.\n'));
-    process.exit(130);
-  };
-  process.once('SIGINT', stopOnSignal);
-  try {
-    results = await syncPosts(files, {
-      root,
-      config,
-      lock,
-      hashes,
-      dryRun,
-      force: options.force,
-      verify: options.verify,
-      concurrency,
-      collectImages: sandboxMode && !dryRun,
-      renderPool,
-      accountFor: (name) => {
-        if (sandboxMode) return accounts.get('sandbox')!;
-        const key = name ?? defaultName;
-        if (!key) return { error: `no account: add \`account:\` to the front matter or \`defaultAccount\` to the config (accounts: ${[...accounts.keys()].join(', ')})` };
-        return accounts.get(key) ?? { error: `unknown account "${key}" (configured: ${[...accounts.keys()].join(', ') || 'none'})` };
-      },
-      clientFor,
-      onEvent: progress.onEvent,
-    });
-  } finally {
-    process.removeListener('SIGINT', stopOnSignal);
-    progress.clear();
-    await renderPool?.close();
-    await hashes.save();
-  }
-
-  const previews = new Map<string, string>();
-  if (sandbox) {
+  // One sync at a time per repo (and per sandbox): two would both create a draft for a new post. A plan sends nothing.
+  let releaseLock: (() => void) | undefined;
+  if (!dryRun) {
     try {
-      const { buildPostPage } = await import('../../preview/page.js');
-      for (const result of results) {
-        if (!result.mediaId || !result.imageBytes) continue;
-        const file = await writeSandboxPreview(sandbox, await clientFor(accounts.get('sandbox')!), result.mediaId, result.imageBytes, (entry) =>
-          buildPostPage({ ...entry, href: '', errors: 0, warnings: 0 }), result.source);
-        previews.set(result.source, file);
-      }
+      releaseLock = acquireProcessLock(path.join(root, '.wxmp', sandboxMode ? 'sandbox-sync.pid' : 'sync.pid'), `another \`wxmp sync\` on ${root}`);
+    } catch (error) {
+      if (error instanceof LockedError) throw new UserError(error.message);
+      throw error;
+    }
+  }
+  try {
+    const lock = await LockStore.load(lockFile);
+    const hashes = await FileHashCache.load(path.join(root, '.wxmp', 'cache', 'file-hashes.json'));
+    const progress = createProgress(out, options.json === true, dryRun);
+    // Worker threads start only when a post needs rendering; with few posts, rendering in this thread is as fast.
+    const renderPool = files.length >= POOL_THRESHOLD ? new RenderPool({ root, config }) : undefined;
+    const started = Date.now();
+    let results: PostResult[];
+    const stopOnSignal = () => {
+      releaseLock?.();
+      progress.clear();
+      out.write(pc.yellow('\nInterrupted. Everything done so far is recorded in the lock file: run the same command again to resume.\n'));
+      process.exit(130);
+    };
+    process.once('SIGINT', stopOnSignal);
+    try {
+      results = await syncPosts(files, {
+        root,
+        config,
+        lock,
+        hashes,
+        dryRun,
+        force: options.force,
+        verify: options.verify,
+        concurrency,
+        collectImages: sandboxMode && !dryRun,
+        renderPool,
+        accountFor: (name) => {
+          if (sandboxMode) return accounts.get('sandbox')!;
+          const key = name ?? defaultName;
+          if (!key) return { error: `no account: add \`account:\` to the front matter or \`defaultAccount\` to the config (accounts: ${[...accounts.keys()].join(', ')})` };
+          return accounts.get(key) ?? { error: `unknown account "${key}" (configured: ${[...accounts.keys()].join(', ') || 'none'})` };
+        },
+        clientFor,
+        onEvent: progress.onEvent,
+      });
     } finally {
-      await sandbox.emulator.close();
+      process.removeListener('SIGINT', stopOnSignal);
+      progress.clear();
+      await renderPool?.close();
+      await hashes.save();
     }
-  }
-  if (sandboxMode && !dryRun) {
-    // Unchanged drafts keep the preview written when they were last sent.
-    for (const result of results) {
-      const file = sandboxPreviewFile(sandboxDir(root), result.source);
-      if (result.mediaId && !previews.has(result.source) && existsSync(file)) previews.set(result.source, file);
-    }
-  }
 
-  const seconds = (Date.now() - started) / 1000;
-  const counts = countStatuses(results);
-  // Drafts of posts that are no longer in the repo: reported, never deleted (a draft may have been edited in WeChat).
-  const orphans = patterns.length === 0 ? findOrphans(lock, [...accounts.values()], new Set(results.map((r) => r.source))) : [];
-  if (options.json) {
-    printJson({
-      mode: dryRun ? 'plan' : sandboxMode ? 'sandbox' : 'live',
-      root,
-      lockFile: path.relative(root, lockFile).split(path.sep).join('/'),
-      requests: dryRun ? 0 : requests,
-      seconds,
-      summary: counts,
-      posts: results.map((r) => ({ ...resultToJson(r), preview: previews.get(r.source) ?? null })),
-      orphans,
-    });
-  } else {
-    printTable(results, { dryRun, showAccount: accounts.size > 1 }, out);
-    printMessages(results, options.verbose === true, out);
-    const summary = STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ');
-    out.write(`\n${dryRun ? 'Plan (nothing sent)' : sandboxMode ? 'Sandbox sync' : 'Sync'}: ${summary || 'no posts'} · ${dryRun ? 'no requests' : plural(requests, 'request')} · ${seconds.toFixed(2)} s\n`);
-    if (orphans.length) {
-      out.write(`\n${pc.yellow(`${plural(orphans.length, 'draft')} ${orphans.length === 1 ? 'belongs' : 'belong'} to posts no longer in the repo`)} (left in WeChat; delete them in the web UI if they are not needed):\n`);
-      for (const o of orphans) out.write(`  ${o.source}  ${pc.dim(`${o.account} ${o.mediaId}`)}\n`);
+    const previews = new Map<string, string>();
+    if (sandbox) {
+      try {
+        const { buildPostPage } = await import('../../preview/page.js');
+        for (const result of results) {
+          if (!result.mediaId || !result.imageBytes) continue;
+          const file = await writeSandboxPreview(sandbox, await clientFor(accounts.get('sandbox')!), result.mediaId, result.imageBytes, (entry) =>
+            buildPostPage({ ...entry, href: '', errors: 0, warnings: 0 }), result.source);
+          previews.set(result.source, file);
+        }
+      } finally {
+        await sandbox.emulator.close();
+      }
     }
-    if (previews.size) {
-      out.write(`\n${pc.bold('Preview the sandbox drafts:')}\n`);
-      for (const [source, file] of previews) out.write(`  ${source}  ${pc.cyan(`file://${file}`)}\n`);
+    if (sandboxMode && !dryRun) {
+      // Unchanged drafts keep the preview written when they were last sent.
+      for (const result of results) {
+        const file = sandboxPreviewFile(sandboxDir(root), result.source);
+        if (result.mediaId && !previews.has(result.source) && existsSync(file)) previews.set(result.source, file);
+      }
     }
-    if (sandboxMode && !dryRun) printSandboxFooter(out);
+
+    const seconds = (Date.now() - started) / 1000;
+    const counts = countStatuses(results);
+    // Drafts of posts that are no longer in the repo: reported, never deleted (a draft may have been edited in WeChat).
+    const orphans = patterns.length === 0 ? findOrphans(lock, [...accounts.values()], new Set(results.map((r) => r.source))) : [];
+    if (options.json) {
+      printJson({
+        mode: dryRun ? 'plan' : sandboxMode ? 'sandbox' : 'live',
+        root,
+        lockFile: path.relative(root, lockFile).split(path.sep).join('/'),
+        requests: dryRun ? 0 : requests,
+        seconds,
+        summary: counts,
+        posts: results.map((r) => ({ ...resultToJson(r), preview: previews.get(r.source) ?? null })),
+        orphans,
+      });
+    } else {
+      printTable(results, { dryRun, showAccount: accounts.size > 1 }, out);
+      printMessages(results, options.verbose === true, out);
+      const summary = STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ');
+      out.write(`\n${dryRun ? 'Plan (nothing sent)' : sandboxMode ? 'Sandbox sync' : 'Sync'}: ${summary || 'no posts'} · ${dryRun ? 'no requests' : plural(requests, 'request')} · ${seconds.toFixed(2)} s\n`);
+      if (orphans.length) {
+        out.write(`\n${pc.yellow(`${plural(orphans.length, 'draft')} ${orphans.length === 1 ? 'belongs' : 'belong'} to posts no longer in the repo`)} (left in WeChat; delete them in the web UI if they are not needed):\n`);
+        for (const o of orphans) out.write(`  ${o.source}  ${pc.dim(`${o.account} ${o.mediaId}`)}\n`);
+      }
+      if (previews.size) {
+        out.write(`\n${pc.bold('Preview the sandbox drafts:')}\n`);
+        for (const [source, file] of previews) out.write(`  ${source}  ${pc.cyan(`file://${file}`)}\n`);
+      }
+      if (sandboxMode && !dryRun) printSandboxFooter(out);
+    }
+    reportToGitHub(results, root, dryRun ? 'wxmp plan' : 'wxmp sync');
+    return counts.FAILED > 0 ? 1 : 0;
+  } finally {
+    releaseLock?.();
   }
-  reportToGitHub(results, root, dryRun ? 'wxmp plan' : 'wxmp sync');
-  return counts.FAILED > 0 ? 1 : 0;
 }
 
 /** For `plan` without secrets: the configured AppIDs (or WECHAT_APP_ID) are enough to read the lock. */
