@@ -35,7 +35,12 @@ export async function lintArticle(article: RenderedPost, post: Post, config: Wxm
   if (article.author && chars(article.author) > lint.authorMax) {
     out.push(problem(file, `Author is ${chars(article.author)} characters, WeChat allows ${lint.authorMax}`, at('author'), 'author-too-long', 'error'));
   }
-  if (!article.digestDerived && chars(article.digest) > lint.digestMax) {
+  if (article.digestShortened) {
+    const written = post.keyOrigin.digest ?? 'digest';
+    out.push(
+      problem(file, `\`${written}\` is ${chars(post.meta.digest ?? '')} characters, over WeChat's ${lint.digestMax}: the digest was shortened (add \`digest:\` to choose it)`, at('digest'), 'digest-shortened', 'warning'),
+    );
+  } else if (!article.digestDerived && chars(article.digest) > lint.digestMax) {
     out.push(problem(file, `Digest is ${chars(article.digest)} characters, WeChat allows ${lint.digestMax}`, at('digest'), 'digest-too-long', 'error'));
   }
   if (article.sizes.textChars >= lint.maxTextChars) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { VFile } from 'vfile';
 import { resolveConfig } from '../config/load.js';
 import type { WxmpConfig } from '../config/schema.js';
+import { lineOfKey } from '../content/front-matter.js';
 import { parsePost, type Post, type PostMeta } from '../content/post.js';
 import { isError, type Problem } from '../util/messages.js';
 import { deriveDigest } from './digest.js';
@@ -32,6 +33,8 @@ export interface RenderedPost {
   digest: string;
   /** True when the digest was derived from the text (no `digest` in front matter). */
   digestDerived: boolean;
+  /** True when a digest from an alias key (`description`…) was too long and was shortened. */
+  digestShortened: boolean;
   /** Final WeChat HTML: sanitized, templated, styles inlined, no classes. */
   html: string;
   /** The sanitized body before the template and inlining. */
@@ -89,7 +92,15 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
 
   const text = file.data.text ?? '';
   const title = post.meta.title ?? file.data.headingTitle ?? '';
-  const digest = post.meta.digest ?? deriveDigest(text, config.lint.digestMax);
+  // A digest taken from another blog's key (Hugo `description`…) is shortened to fit rather than refused, so a blog
+  // crossposts without edits (lint says so); one written as `digest:` is the author's, and lint refuses it if too long.
+  const aliasDigest = post.meta.digest !== undefined && post.keyOrigin.digest !== undefined;
+  const digest =
+    post.meta.digest === undefined
+      ? deriveDigest(text, config.lint.digestMax)
+      : aliasDigest && [...post.meta.digest].length > config.lint.digestMax
+        ? deriveDigest(post.meta.digest, config.lint.digestMax)
+        : post.meta.digest;
   const images = file.data.images ?? [];
   const cover = resolveCover(post, images, root, config, file.data.settings);
 
@@ -99,6 +110,7 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
     author: post.meta.author ?? config.author,
     digest,
     digestDerived: post.meta.digest === undefined,
+    digestShortened: digest !== post.meta.digest && post.meta.digest !== undefined,
     html,
     bodyHtml,
     preInlineHtml,
@@ -139,7 +151,7 @@ function resolveCover(
   config: WxmpConfig,
   settings: RenderSettings,
 ): ImageRef | undefined {
-  if (post.meta.cover) return classifyImageSrc(post.meta.cover, settings);
+  if (post.meta.cover) return classifyImageSrc(post.meta.cover, settings, { line: lineOfKey(post.frontMatter, post.keyOrigin.cover ?? 'cover'), column: 1 });
   const first = images.find((image) => image.kind !== 'data');
   if (first) return first;
   if (config.defaultCover) return classifyImageSrc(config.defaultCover, { ...settings, baseDir: root });
