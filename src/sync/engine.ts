@@ -140,7 +140,7 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
     const post = await loadPost(file, ctx.root, ctx.config);
     const base = { source: post.source, images: { uploaded: 0, reused: 0, bytes: 0 }, messages: [...post.messages] };
     if (post.messages.some(isError)) {
-      return [{ ...base, account: '-', status: 'FAILED', error: { message: firstError(post.messages) } }];
+      return [{ ...base, account: '-', status: 'FAILED', error: firstError(post.messages) }];
     }
     if (post.meta.draft === true) return [{ ...base, account: '-', status: 'SKIPPED', note: 'draft: true' }];
 
@@ -184,7 +184,7 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
       error,
       ...extra,
     });
-    if (!rendered.ok) return [...failed, ...unchanged, ...pending.map((a) => fail(a, { message: firstError(messages) }))];
+    if (!rendered.ok) return [...failed, ...unchanged, ...pending.map((a) => fail(a, firstError(messages)))];
     if (!rendered.cover) {
       const message = 'No cover: add `cover:` to the front matter, an image to the post, or `defaultCover` to the config';
       return [...failed, ...unchanged, ...pending.map((a) => fail(a, { message, line: 1 }))];
@@ -446,9 +446,11 @@ export class AccountHaltedError extends Error {
   }
 }
 
-function firstError(messages: Problem[]): string {
+/** The first error of a post, with its position: the row of the final table points at it. */
+function firstError(messages: Problem[]): NonNullable<PostResult['error']> {
   const error = messages.find(isError);
-  return error ? error.reason : 'invalid post';
+  if (!error) return { message: 'invalid post' };
+  return { message: error.reason, line: error.line ?? undefined, column: error.column ?? undefined };
 }
 
 export function describeError(error: unknown): NonNullable<PostResult['error']> {
