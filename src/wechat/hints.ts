@@ -9,7 +9,7 @@ interface HintEntry {
 
 const WHITELIST_PATH = '公众平台 → 设置与开发 → 基本配置 → IP白名单';
 const QUOTA_ADVICE =
-  'check usage with openapi/quota/get (client.openapi.getQuota("/cgi-bin/…")); counters reset at midnight (Beijing time). In an emergency clear_quota resets all counters (10 times a month).';
+  'Check usage with openapi/quota/get (client.openapi.getQuota("/cgi-bin/…")); counters reset at midnight (Beijing time). In an emergency clear_quota resets all counters (10 times a month).';
 const TOKEN_ENDPOINTS = /(^|\/)cgi-bin\/(stable_token|token)$/;
 
 const TABLE: Record<number, HintEntry> = {
