@@ -33,6 +33,8 @@ const renderSchema = z
     math: z.boolean().default(true),
     tabSize: z.number().int().min(1).max(16).default(4),
     codeLineNumbers: z.boolean().default(false),
+    /** Read MkDocs Material blocks (`!!! note`, `??? tip`, `=== "Tab"` with indented bodies) as alerts and labelled blocks. */
+    mkdocs: z.boolean().default(true),
   })
   .strict();
 

@@ -4,6 +4,7 @@ import { VFile } from 'vfile';
 import { resolveConfig } from '../config/load.js';
 import type { WxmpConfig } from '../config/schema.js';
 import { lineOfKey } from '../content/front-matter.js';
+import { convertMkdocsBlocks } from '../content/mkdocs.js';
 import { parsePost, type Post, type PostMeta } from '../content/post.js';
 import { isError, type Problem } from '../util/messages.js';
 import { deriveDigest } from './digest.js';
@@ -81,7 +82,8 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
   const themeName = options.theme ?? post.meta.theme ?? config.theme;
   const theme = await resolveTheme(themeName, root, config);
 
-  const file = new VFile({ value: post.frontMatter.body, path: post.source, cwd: root });
+  const body = config.render.mkdocs ? convertMkdocsBlocks(post.frontMatter.body) : post.frontMatter.body;
+  const file = new VFile({ value: body, path: post.source, cwd: root });
   file.data.settings = settingsFor(post, root, config, options.resolveImage);
   file.data.frontMatterTitle = post.meta.title;
   file.data.titleFromHeading = config.frontMatter.titleFromHeading;

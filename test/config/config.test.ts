@@ -13,7 +13,7 @@ function tempDir(): string {
 describe('config', () => {
   it('applies defaults to nested sections', () => {
     const config = resolveConfig({ render: { cjkSpacing: false } });
-    expect(config.render).toEqual({ links: 'references', cjkSpacing: false, math: true, tabSize: 4, codeLineNumbers: false });
+    expect(config.render).toEqual({ links: 'references', cjkSpacing: false, math: true, tabSize: 4, codeLineNumbers: false, mkdocs: true });
     expect(config.lint.titleMax).toBe(64);
     expect(config.include).toEqual(['posts/**/*.md']);
     expect(config.concurrency).toBe(4);
