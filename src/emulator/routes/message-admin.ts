@@ -61,136 +61,109 @@ function isResult(value: unknown): value is EmuResult {
   return typeof value === 'object' && value !== null && 'kind' in value;
 }
 
-export const messageAdminRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: '/__emulator/followers',
+/**
+ * An admin route: JSON control endpoints with no WeChat auth; each first reads the body and picks the account
+ * (`prologue`), answering 400/404 itself when those are wrong.
+ */
+function adminRoute(
+  method: 'GET' | 'POST',
+  path: string,
+  handle: (p: { body: Record<string, unknown>; account: EmuAccount }, req: EmuRequest, ctx: EmuContext) => EmuResult,
+): Route {
+  return {
+    method,
+    path,
     auth: 'none',
     body: 'none',
     handle(req, ctx) {
       const p = prologue(req, ctx);
-      if (isResult(p)) return p;
-      const { state, directory } = followersOf(p.account, ctx.now());
-      return json({
-        appid: p.account.appId,
-        total: directory.subscribedOpenIds().length,
-        generated: state.generatedCount,
-        added: state.added.length,
-        named: NAMED_TEST_FOLLOWERS.map((f) => ({
-          name: f.name,
-          openid: f.openid,
-          wxname: f.wxname,
-          subscribed: directory.isSubscribed(f.openid),
-        })),
-      });
+      return isResult(p) ? p : handle(p, req, ctx);
     },
-  },
-  {
-    method: 'POST',
-    path: '/__emulator/followers',
-    auth: 'none',
-    body: 'none',
-    handle(req, ctx) {
-      const p = prologue(req, ctx);
-      if (isResult(p)) return p;
-      const now = ctx.now();
-      const { state, directory } = followersOf(p.account, now);
-      const openid = p.body.openid === undefined ? newFollowerOpenId(state) : p.body.openid;
-      if (!isValidOpenId(openid)) return bad('openid must be 28 characters of [A-Za-z0-9_-]');
-      if (p.body.wxname !== undefined) {
-        if (typeof p.body.wxname !== 'string' || !p.body.wxname) return bad('wxname must be a non-empty string');
-        (state.overrides[openid] ??= {}).wxname = p.body.wxname;
-      }
-      subscribeFollower(state, directory, openid, now);
-      const messaging = messagingState(p.account);
-      messaging.windows[openid] = openWindow(messaging.windows[openid] ?? {}, 'event', now);
-      pushBounded(messaging.inbound, { openid, kind: 'event', event: 'subscribe', at: now });
-      return json({ ok: true, openid });
-    },
-  },
-  {
-    method: 'POST',
-    path: '/__emulator/followers/:openid/message',
-    auth: 'none',
-    body: 'none',
-    handle(req, ctx) {
-      const p = prologue(req, ctx);
-      if (isResult(p)) return p;
-      const now = ctx.now();
-      const openid = resolveOpenId(req.params.openid!);
-      const { directory } = followersOf(p.account, now);
-      if (!directory.knows(openid)) return bad(`unknown follower ${openid}`, 404);
-      if (!directory.isSubscribed(openid)) return bad(`${openid} does not follow the account; send a subscribe event first`, 409);
-      const messaging = messagingState(p.account);
-      const windows = openWindow(messaging.windows[openid] ?? {}, 'message', now);
-      messaging.windows[openid] = windows;
-      const content = typeof p.body.content === 'string' ? p.body.content : '';
-      pushBounded(messaging.inbound, { openid, kind: 'message', content, at: now });
-      return json({ ok: true, openid, window: windows.message });
-    },
-  },
-  {
-    method: 'POST',
-    path: '/__emulator/followers/:openid/event',
-    auth: 'none',
-    body: 'none',
-    handle(req, ctx) {
-      const p = prologue(req, ctx);
-      if (isResult(p)) return p;
-      const now = ctx.now();
-      const openid = resolveOpenId(req.params.openid!);
-      const event = p.body.event;
-      if (typeof event !== 'string' || (event !== 'unsubscribe' && !WINDOW_EVENTS.has(event))) {
-        return bad(`event must be one of ${[...WINDOW_EVENTS, 'unsubscribe'].join(', ')}`);
-      }
-      if (!isValidOpenId(openid)) return bad('openid must be 28 characters of [A-Za-z0-9_-] or a named follower');
-      const { state, directory } = followersOf(p.account, now);
-      const messaging = messagingState(p.account);
-      const key = typeof p.body.key === 'string' ? p.body.key : undefined;
+  };
+}
 
-      if (event === 'unsubscribe') {
-        if (!directory.knows(openid)) return bad(`unknown follower ${openid}`, 404);
-        unsubscribeFollower(state, openid);
-        messaging.windows[openid] = closeWindows();
-      } else {
-        if (event === 'subscribe') subscribeFollower(state, directory, openid, now);
-        else if (!directory.knows(openid)) return bad(`unknown follower ${openid}`, 404);
-        else if (!directory.isSubscribed(openid)) return bad(`${openid} does not follow the account`, 409);
-        messaging.windows[openid] = openWindow(messaging.windows[openid] ?? {}, 'event', now);
-      }
-      pushBounded(messaging.inbound, { openid, kind: 'event', event, ...(key ? { key } : {}), at: now });
-      return json({ ok: true, openid, event, window: messaging.windows[openid]?.event ?? null });
-    },
-  },
-  {
-    method: 'GET',
-    path: '/__emulator/messages',
-    auth: 'none',
-    body: 'none',
-    handle(req, ctx) {
-      const p = prologue(req, ctx);
-      if (isResult(p)) return p;
-      const messaging = messagingState(p.account);
-      const touser = req.query.get('touser');
-      const via = req.query.get('via');
-      const messages = messaging.delivered.filter(
-        (m) => (!touser || m.touser === resolveOpenId(touser)) && (!via || m.via === via),
-      );
-      return json({ appid: p.account.appId, count: messages.length, messages, inbound: messaging.inbound });
-    },
-  },
-  {
-    method: 'POST',
-    path: '/__emulator/messages/reset',
-    auth: 'none',
-    body: 'none',
-    handle(req, ctx) {
-      const p = prologue(req, ctx);
-      if (isResult(p)) return p;
-      const messaging = messagingState(p.account);
-      messaging.delivered = [];
-      messaging.inbound = [];
-      return json({ ok: true });
-    },
-  },
+export const messageAdminRoutes: Route[] = [
+  adminRoute('GET', '/__emulator/followers', (p, req, ctx) => {
+    const { state, directory } = followersOf(p.account, ctx.now());
+    return json({
+      appid: p.account.appId,
+      total: directory.subscribedOpenIds().length,
+      generated: state.generatedCount,
+      added: state.added.length,
+      named: NAMED_TEST_FOLLOWERS.map((f) => ({
+        name: f.name,
+        openid: f.openid,
+        wxname: f.wxname,
+        subscribed: directory.isSubscribed(f.openid),
+      })),
+    });
+  }),
+  adminRoute('POST', '/__emulator/followers', (p, req, ctx) => {
+    const now = ctx.now();
+    const { state, directory } = followersOf(p.account, now);
+    const openid = p.body.openid === undefined ? newFollowerOpenId(state) : p.body.openid;
+    if (!isValidOpenId(openid)) return bad('openid must be 28 characters of [A-Za-z0-9_-]');
+    if (p.body.wxname !== undefined) {
+      if (typeof p.body.wxname !== 'string' || !p.body.wxname) return bad('wxname must be a non-empty string');
+      (state.overrides[openid] ??= {}).wxname = p.body.wxname;
+    }
+    subscribeFollower(state, directory, openid, now);
+    const messaging = messagingState(p.account);
+    messaging.windows[openid] = openWindow(messaging.windows[openid] ?? {}, 'event', now);
+    pushBounded(messaging.inbound, { openid, kind: 'event', event: 'subscribe', at: now });
+    return json({ ok: true, openid });
+  }),
+  adminRoute('POST', '/__emulator/followers/:openid/message', (p, req, ctx) => {
+    const now = ctx.now();
+    const openid = resolveOpenId(req.params.openid!);
+    const { directory } = followersOf(p.account, now);
+    if (!directory.knows(openid)) return bad(`unknown follower ${openid}`, 404);
+    if (!directory.isSubscribed(openid)) return bad(`${openid} does not follow the account; send a subscribe event first`, 409);
+    const messaging = messagingState(p.account);
+    const windows = openWindow(messaging.windows[openid] ?? {}, 'message', now);
+    messaging.windows[openid] = windows;
+    const content = typeof p.body.content === 'string' ? p.body.content : '';
+    pushBounded(messaging.inbound, { openid, kind: 'message', content, at: now });
+    return json({ ok: true, openid, window: windows.message });
+  }),
+  adminRoute('POST', '/__emulator/followers/:openid/event', (p, req, ctx) => {
+    const now = ctx.now();
+    const openid = resolveOpenId(req.params.openid!);
+    const event = p.body.event;
+    if (typeof event !== 'string' || (event !== 'unsubscribe' && !WINDOW_EVENTS.has(event))) {
+      return bad(`event must be one of ${[...WINDOW_EVENTS, 'unsubscribe'].join(', ')}`);
+    }
+    if (!isValidOpenId(openid)) return bad('openid must be 28 characters of [A-Za-z0-9_-] or a named follower');
+    const { state, directory } = followersOf(p.account, now);
+    const messaging = messagingState(p.account);
+    const key = typeof p.body.key === 'string' ? p.body.key : undefined;
+
+    if (event === 'unsubscribe') {
+      if (!directory.knows(openid)) return bad(`unknown follower ${openid}`, 404);
+      unsubscribeFollower(state, openid);
+      messaging.windows[openid] = closeWindows();
+    } else {
+      if (event === 'subscribe') subscribeFollower(state, directory, openid, now);
+      else if (!directory.knows(openid)) return bad(`unknown follower ${openid}`, 404);
+      else if (!directory.isSubscribed(openid)) return bad(`${openid} does not follow the account`, 409);
+      messaging.windows[openid] = openWindow(messaging.windows[openid] ?? {}, 'event', now);
+    }
+    pushBounded(messaging.inbound, { openid, kind: 'event', event, ...(key ? { key } : {}), at: now });
+    return json({ ok: true, openid, event, window: messaging.windows[openid]?.event ?? null });
+  }),
+  adminRoute('GET', '/__emulator/messages', (p, req, ctx) => {
+    const messaging = messagingState(p.account);
+    const touser = req.query.get('touser');
+    const via = req.query.get('via');
+    const messages = messaging.delivered.filter(
+      (m) => (!touser || m.touser === resolveOpenId(touser)) && (!via || m.via === via),
+    );
+    return json({ appid: p.account.appId, count: messages.length, messages, inbound: messaging.inbound });
+  }),
+  adminRoute('POST', '/__emulator/messages/reset', (p, req, ctx) => {
+    const messaging = messagingState(p.account);
+    messaging.delivered = [];
+    messaging.inbound = [];
+    return json({ ok: true });
+  }),
 ];
