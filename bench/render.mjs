@@ -21,7 +21,7 @@ import fg from 'fast-glob';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const opts = { dir: path.resolve(repo, '../shared/corpus'), limit: Infinity, theme: undefined, engine: 'both', json: false, warmup: 15, stages: false };
+  const opts = { dir: path.resolve(repo, '../shared/corpus'), limit: Infinity, theme: undefined, engine: 'both', json: false, warmup: 15, stages: false, threads: 0 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--limit') opts.limit = Number(argv[++i]);
@@ -30,8 +30,9 @@ function parseArgs(argv) {
     else if (arg === '--warmup') opts.warmup = Number(argv[++i]);
     else if (arg === '--json') opts.json = true;
     else if (arg === '--stages') opts.stages = true;
+    else if (arg === '--threads') opts.threads = Number(argv[++i]);
     else if (arg === '-h' || arg === '--help') {
-      console.log('usage: node bench/render.mjs [dir] [--limit N] [--theme NAME] [--engine wxmp|wenyan|both] [--warmup N] [--stages] [--json]');
+      console.log('usage: node bench/render.mjs [dir] [--limit N] [--theme NAME] [--engine wxmp|wenyan|both] [--warmup N] [--stages] [--threads N] [--json]');
       process.exit(0);
     } else opts.dir = path.resolve(arg);
   }
@@ -174,6 +175,7 @@ async function main() {
   const runs = {};
   if (opts.engine !== 'wenyan') runs.wxmp = await runEngine('wxmp', posts, await wxmpEngine(opts.theme), opts.warmup);
   if (opts.engine !== 'wxmp') runs.wenyan = await runEngine('wenyan', posts, await wenyanEngine(), opts.warmup);
+  const threaded = opts.threads > 1 && opts.engine !== 'wenyan' ? await runThreaded(opts, posts) : undefined;
 
   const report = { dir: opts.dir, posts: posts.length, markdownMb: totalMb, engines: {} };
   for (const [name, run] of Object.entries(runs)) report.engines[name] = stats(run, posts);
@@ -250,7 +252,28 @@ async function main() {
   for (const [name, failures] of Object.entries(report.failures)) {
     if (failures.length) console.log(`\n${name} failed on ${failures.length}: ${failures.slice(0, 5).map((f) => `${f.post} (${f.error})`).join('; ')}${failures.length > 5 ? '; …' : ''}`);
   }
+  if (threaded) {
+    const wenyanRate = report.engines.wenyan?.postsPerSec;
+    console.log(
+      `\nwxmp on ${threaded.threads} worker threads (RenderPool, largest posts first): ${posts.length} posts in ${fmt(threaded.seconds, 1)} s = ${fmt(threaded.postsPerSec, 2)} posts/s${wenyanRate ? ` (${fmt(threaded.postsPerSec / wenyanRate, 1)}× wenyan's one-thread rate)` : ''}${threaded.failed ? `, ${threaded.failed} failed` : ''}`,
+    );
+  }
   if (unhandled) console.log(`\n${unhandled} unhandled promise rejections (MathJax asynchronous extension loads) were ignored.`);
+}
+
+/** The same posts through the product's RenderPool (what `wxmp build`/`sync` use from 8 posts on), wall-clock timed. */
+async function runThreaded(opts, posts) {
+  const { RenderPool } = await import(path.join(repo, 'dist/render/pool.js'));
+  const { resolveConfig } = await import(path.join(repo, 'dist/config/load.js'));
+  const pool = new RenderPool({ root: opts.dir, config: resolveConfig(opts.theme ? { theme: opts.theme } : {}), size: opts.threads });
+  const bySize = [...posts].sort((a, b) => b.bytes - a.bytes);
+  // Warm the threads (each loads the renderer once), untimed.
+  await Promise.all(bySize.slice(-opts.threads * 2).map((p) => pool.render({ file: p.file, images: { kind: 'keep' } }).catch(() => undefined)));
+  const start = performance.now();
+  const results = await Promise.allSettled(bySize.map((p) => pool.render({ file: p.file, images: { kind: 'keep' } })));
+  const seconds = (performance.now() - start) / 1000;
+  await pool.close();
+  return { threads: pool.size, seconds, postsPerSec: posts.length / seconds, failed: results.filter((r) => r.status === 'rejected').length };
 }
 
 main().catch((error) => {
