@@ -5,7 +5,7 @@ import type { WxmpConfig } from '../config/schema.js';
 import { loadTheme, type Theme } from './theme.js';
 
 /** Bumped when a change to the renderer changes its output: part of the sync's fingerprint. */
-export const RENDERER_VERSION = '1';
+export const RENDERER_VERSION = '2';
 
 /** The themes shipped with wxmp (`templates/` at the package root). */
 export const builtinTemplatesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');

@@ -6,7 +6,9 @@ import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { clearMathCache, DISPLAY_WRAPPER_STYLE, rehypeMathSvg } from '../../src/render/plugins/math.js';
 import { definesMacros } from '../../src/render/math/engine.js';
-import { exToEm } from '../../src/render/math/svg.js';
+import { compactPathData, exToEm } from '../../src/render/math/svg.js';
+import { renderTexToSvg } from '../../src/render/math/engine.js';
+import svgpath from 'svgpath';
 import { goldenSuite, renderWith } from '../helpers/golden.js';
 
 goldenSuite('math', [rehypeMathSvg]);
@@ -165,5 +167,40 @@ describe('rehypeMathSvg', () => {
     const { html, file } = await renderWith([rehypeMathSvg], readFileSync(path.join(dir, post), 'utf8'));
     expect(file.data.mathCount).toBeGreaterThan(0);
     assertWechatSafeSvg(html);
+  });
+});
+
+describe('compactPathData', () => {
+  /** Every MathJax path of a few formulas that use curves, rules, stretchy delimiters and radicals. */
+  function mathjaxPaths(): string[] {
+    const paths: string[] = [];
+    for (const tex of ['\\int_0^1 f(x)\\,dx = \\sqrt{\\frac{a}{b}}', '\\left(\\sum_{i=1}^n x_i\\right)^2', '\\mathbf F_{p^n} \\overline{E/F}']) {
+      visit(renderTexToSvg(tex, true), 'element', (el: Element) => {
+        if (el.tagName === 'path' && typeof el.properties.d === 'string' && el.properties.d) paths.push(el.properties.d);
+      });
+    }
+    return paths;
+  }
+
+  it('draws the same outline as MathJax\'s absolute path data, in fewer bytes', () => {
+    const paths = mathjaxPaths();
+    expect(paths.length).toBeGreaterThan(10);
+    let before = 0;
+    let after = 0;
+    for (const d of paths) {
+      const compact = compactPathData(d);
+      before += d.length;
+      after += compact.length;
+      expect(compact.length).toBeLessThanOrEqual(d.length);
+      // Same absolute coordinates, segment by segment.
+      const absolute = (data: string) => svgpath(data).abs().unshort().unarc().round(3).toString();
+      expect(absolute(compact)).toBe(absolute(d));
+    }
+    expect(after / before).toBeLessThan(0.85);
+  });
+
+  it('returns the same string for the same glyph (memoised) and leaves tiny paths alone', () => {
+    expect(compactPathData('M0 0H10V10')).toBe(compactPathData('M0 0H10V10'));
+    expect(compactPathData('M1 2')).toBe('M1 2');
   });
 });

@@ -7,6 +7,7 @@
  *  - `overflow:visible` like MathJax's own CSS: glyph overhangs (italic f, integral signs) leave the viewBox.
  */
 import type { Element, ElementContent, Properties } from 'hast';
+import svgpath from 'svgpath';
 import { EM_PX, EX_PX } from './engine.js';
 
 const EM_PER_EX = EX_PX / EM_PX;
@@ -43,6 +44,28 @@ function cleanProperties(properties: Properties): void {
   }
 }
 
+/** Compacted path data by MathJax's original: a post repeats the same few hundred glyph outlines thousands of times. */
+const compactPaths = new Map<string, string>();
+const COMPACT_PATHS_LIMIT = 20_000;
+
+/**
+ * MathJax's glyph outlines in relative commands (`q1 3 2 8t5 22` instead of `Q24 290 25 295T30 317`): about a
+ * quarter fewer bytes with the same integer coordinates, so the same drawing. Every glyph is an inline path (WeChat
+ * strips <defs>/<use>), so path data is ~80 % of a math-heavy post's HTML and counts against WeChat's 1 MB limit.
+ */
+export function compactPathData(d: string): string {
+  let compact = compactPaths.get(d);
+  if (compact === undefined) {
+    // round(3) only trims float noise: MathJax's font coordinates are integers, and svgpath carries rounding errors
+    // to the next segment, so relative coordinates never drift.
+    compact = svgpath(d).rel().round(3).toString();
+    if (compact.length > d.length) compact = d;
+    if (compactPaths.size >= COMPACT_PATHS_LIMIT) compactPaths.clear();
+    compactPaths.set(d, compact);
+  }
+  return compact;
+}
+
 /** Shapes that draw something (an SVG made only of empty groups shows nothing). */
 const DRAWING_TAGS = new Set(['path', 'rect', 'line', 'polyline', 'polygon', 'circle', 'ellipse', 'text']);
 
@@ -62,7 +85,12 @@ function cleanChildren(children: ElementContent[]): ElementContent[] {
       if (child.tagName === 'a' || (child.tagName === 'g' && bare)) out.push(...child.children);
       else if ((child.tagName === 'g' || child.tagName === 'text') && child.children.length === 0) continue;
       else if (child.tagName === 'path' && !child.properties.d) continue;
-      else out.push(child);
+      else {
+        if (child.tagName === 'path' && typeof child.properties.d === 'string') {
+          child.properties.d = compactPathData(child.properties.d);
+        }
+        out.push(child);
+      }
     } else if (child.type === 'text') {
       out.push(child);
     }
