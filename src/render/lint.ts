@@ -9,6 +9,18 @@ import type { RenderedPost } from './render.js';
 import type { ImageRef } from './types.js';
 
 const MB = 1024 * 1024;
+
+/** Bytes of the inline `<svg>…</svg>` elements (formulas) in the final HTML. */
+function inlineSvgBytes(html: string): number {
+  let bytes = 0;
+  for (let start = html.indexOf('<svg'); start >= 0; start = html.indexOf('<svg', start + 1)) {
+    const end = html.indexOf('</svg>', start);
+    if (end < 0) break;
+    bytes += Buffer.byteLength(html.slice(start, end + 6));
+    start = end;
+  }
+  return bytes;
+}
 /** media/uploadimg takes jpg/png strictly under 1 MB (wechat-api.md §4.1); anything else is converted by the sync. */
 const UPLOADIMG_FORMATS = new Set<ImageFormat>(['jpeg', 'png', 'apng']);
 
@@ -32,8 +44,16 @@ export async function lintArticle(article: RenderedPost, post: Post, config: Wxm
       problem(file, `Title is ${chars(article.title)} characters, over the documented ${lint.titleWarn}: it may be cut in chat lists`, at('title'), 'title-long', 'warning'),
     );
   }
-  if (article.author && chars(article.author) > lint.authorMax) {
-    out.push(problem(file, `Author is ${chars(article.author)} characters, WeChat allows ${lint.authorMax}`, at('author'), 'author-too-long', 'error'));
+  if (article.authorShortened) {
+    const written = post.keyOrigin.author ?? 'author';
+    out.push(
+      problem(file, `\`${written}\` is ${chars(post.meta.author ?? '')} characters, over WeChat's ${lint.authorMax}: the byline was shortened to \`${article.author}\` (add \`author:\` to choose it)`, at('author'), 'author-shortened', 'warning'),
+    );
+  } else if (article.author && chars(article.author) > lint.authorMax) {
+    const written = post.keyOrigin.author ?? 'author';
+    out.push(
+      problem(file, `Author is ${chars(article.author)} characters, WeChat allows ${lint.authorMax}: shorten \`${written}\` or set \`author:\` in the front matter`, at('author'), 'author-too-long', 'error'),
+    );
   }
   if (article.digestShortened) {
     const written = post.keyOrigin.digest ?? 'digest';
@@ -49,8 +69,12 @@ export async function lintArticle(article: RenderedPost, post: Post, config: Wxm
     );
   }
   if (article.sizes.htmlBytes >= lint.maxHtmlBytes) {
+    const mb = (bytes: number) => `${(bytes / MB).toFixed(2)} MB`;
+    const svgBytes = article.mathCount > 0 ? inlineSvgBytes(article.html) : 0;
+    // Every glyph of every formula is an inline path (WeChat strips <defs>/<use>), so math is what usually fills the MB.
+    const why = svgBytes > article.sizes.htmlBytes / 2 ? `; ${article.mathCount} formulas take ${mb(svgBytes)} of it` : '';
     out.push(
-      problem(file, `HTML is ${(article.sizes.htmlBytes / MB).toFixed(2)} MB, WeChat requires less than ${(lint.maxHtmlBytes / MB).toFixed(2)} MB`, { line: 1 }, 'html-too-large', 'error'),
+      problem(file, `HTML is ${mb(article.sizes.htmlBytes)}, WeChat requires less than ${mb(lint.maxHtmlBytes)}${why}: split the post`, { line: 1 }, 'html-too-large', 'error'),
     );
   }
 

@@ -11,6 +11,7 @@ import { deriveDigest } from './digest.js';
 import { inlineArticle } from './inline.js';
 import { lintArticle } from './lint.js';
 import { getProcessor } from './processor.js';
+import { shortenAuthors } from './author.js';
 import { resolveTheme } from './resolve-theme.js';
 import { defaultRenderSettings, type ImageRef, type ImageResolver, type LinkRef, type RenderSettings } from './types.js';
 import { classifyImageSrc } from './util/image-src.js';
@@ -36,6 +37,8 @@ export interface RenderedPost {
   digestDerived: boolean;
   /** True when a digest from an alias key (`description`…) was too long and was shortened. */
   digestShortened: boolean;
+  /** The byline came from a list of authors too long for WeChat and was cut to the first names + 等. */
+  authorShortened: boolean;
   /** Final WeChat HTML: sanitized, templated, styles inlined, no classes. */
   html: string;
   /** The sanitized body before the template and inlining. */
@@ -103,13 +106,22 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
       : aliasDigest && [...post.meta.digest].length > config.lint.digestMax
         ? deriveDigest(post.meta.digest, config.lint.digestMax)
         : post.meta.digest;
+  // Likewise a byline from another blog (`authors = [...]`) keeps the names that fit; an explicit `author:` is not edited.
+  const writtenAuthor = post.meta.author ?? config.author;
+  const authorKey = post.keyOrigin.author ?? 'author';
+  const bylineFromBlog = post.keyOrigin.author !== undefined || Array.isArray(post.frontMatter.data[authorKey]);
+  const shortAuthor =
+    writtenAuthor !== undefined && bylineFromBlog && [...writtenAuthor].length > config.lint.authorMax
+      ? shortenAuthors(writtenAuthor, config.lint.authorMax)
+      : undefined;
   const images = file.data.images ?? [];
   const cover = resolveCover(post, images, root, config, file.data.settings);
 
   const rendered: RenderedPost = {
     source: post.source,
     title,
-    author: post.meta.author ?? config.author,
+    author: shortAuthor ?? writtenAuthor,
+    authorShortened: shortAuthor !== undefined,
     digest,
     digestDerived: post.meta.digest === undefined,
     digestShortened: digest !== post.meta.digest && post.meta.digest !== undefined,

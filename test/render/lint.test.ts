@@ -36,7 +36,23 @@ describe('preflight lint', () => {
 
   it('author over 16 characters is an error at its line', async () => {
     expect((await lint('---\ntitle: t\nauthor: 一二三四五六七八九十一二三四五六七\n---\nx\n')).lines).toContain(
-      'post.md:3:1: error: Author is 17 characters, WeChat allows 16 [author-too-long]',
+      'post.md:3:1: error: Author is 17 characters, WeChat allows 16: shorten `author` or set `author:` in the front matter [author-too-long]',
+    );
+  });
+
+  it('a list of authors from another blog keeps the first names that fit, with a warning', async () => {
+    const toml = await lint('+++\ntitle = "t"\nauthors = ["Niko Matsakis", "Tyler Mandry", "Ralf Jung"]\n+++\nx\n');
+    expect(toml.rendered.author).toBe('Niko Matsakis 等');
+    expect(toml.rendered.ok).toBe(true);
+    expect(toml.lines).toContain(
+      "post.md:3:1: warning: `authors` is 38 characters, over WeChat's 16: the byline was shortened to `Niko Matsakis 等` (add `author:` to choose it) [author-shortened]",
+    );
+    const chinese = await lint('---\ntitle: t\nauthor:\n  - 张三丰\n  - 李四光\n  - 王五六\n  - 赵钱孙李\n  - 周吴郑王\n---\nx\n');
+    expect(chinese.rendered.author).toBe('张三丰, 李四光, 王五六 等');
+    // A single name cannot be cut: still an error, with what to do.
+    const single = await lint('+++\ntitle = "t"\nauthors = ["The Rust Survey Team"]\n+++\nx\n');
+    expect(single.lines).toContain(
+      'post.md:3:1: error: Author is 20 characters, WeChat allows 16: shorten `authors` or set `author:` in the front matter [author-too-long]',
     );
   });
 
@@ -56,6 +72,14 @@ describe('preflight lint', () => {
     expect(rendered.digestDerived).toBe(true);
     expect([...rendered.digest].length).toBeLessThanOrEqual(120);
     expect(rendered.digest.endsWith('。')).toBe(true);
+  });
+
+  it('HTML over the limit says how much of it is math', async () => {
+    const heavy = resolveConfig({ lint: { maxHtmlBytes: 20_000 } });
+    const formulas = Array.from({ length: 12 }, (_, i) => `$\\int_0^{${i}} x^2\\,dx$`).join('，');
+    const rendered = await renderMarkdown(`---\ntitle: t\n---\n\n${formulas}\n`, { config: heavy, baseDir: tmpdir(), fileName: 'post.md' });
+    const line = rendered.messages.map(formatProblem).find((text) => text.includes('[html-too-large]'));
+    expect(line).toMatch(/^post\.md:1:1: error: HTML is 0\.\d\d MB, WeChat requires less than 0\.02 MB; 12 formulas take 0\.\d\d MB of it: split the post \[html-too-large\]$/);
   });
 
   it('text of 20,000 characters or more is an error', async () => {
