@@ -25,7 +25,11 @@ describe('wxmp build (CLI process)', () => {
     }
     expect(built[2]).toMatchObject({ title: 'Service Mesh 笔记：Sidecar 与数据平面', cover: 'banner.jpg' });
     expect(existsSync(path.join(out, 'index.html'))).toBe(true);
-    expect(existsSync(path.join(out, 'hello-wxmp.preview.html'))).toBe(true);
+    // A post's own page shows its byline and theme, and links back to the index.
+    const page = readFileSync(path.join(out, 'hello-wxmp.preview.html'), 'utf8');
+    expect(page).toContain('<span class="pv-author">wxmp 团队</span>');
+    expect(page).toContain('theme: default');
+    expect(page).toMatch(/<a [^>]*href="index\.html"[^>]*>← All posts/);
     // Local images are shown from disk: relative to the output folder.
     const hello = readFileSync(path.join(out, 'hello-wxmp.html'), 'utf8');
     const src = /<img src="([^"]+sync-flow\.png)"/.exec(hello)?.[1];

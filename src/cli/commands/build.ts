@@ -102,9 +102,12 @@ export async function runBuild(patterns: string[], options: BuildOptions): Promi
         digest: rendered.digest,
         errors: counts.errors,
         warnings: counts.warnings,
+        theme: rendered.theme,
+        ...(rendered.author ? { author: rendered.author } : {}),
       };
       entries.push(entry);
-      await writeFile(path.join(outDir, `${name}.preview.html`), buildPostPage(entry));
+      // Every page sits at the top of the output folder, next to index.html.
+      await writeFile(path.join(outDir, `${name}.preview.html`), buildPostPage(entry, { indexHref: 'index.html' }));
       results.push({ rendered, source: post.source, output: path.relative(root, htmlFile).split(path.sep).join('/') });
       if (!options.json) {
         const mark = counts.errors ? pc.red('✗') : counts.warnings ? pc.yellow('!') : pc.green('✓');
