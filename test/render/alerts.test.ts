@@ -59,13 +59,20 @@ describe('rehypeGfmAlerts', () => {
     expect(found).toEqual([{ classes: ['wx-alert', 'wx-alert-warning'], title: '⚠️ Mind the gap', body: 'between the train and the platform.' }]);
   });
 
-  it('maps VuePress containers, including danger → caution and info → note', async () => {
-    const md = '::: danger 小心\n删库。\n:::\n\n::: info\nFYI.\n:::\n\n::: details 展开\n保持原样\n:::\n';
+  it('maps VuePress containers, including danger → caution, info → note and details shown open', async () => {
+    const md = '::: danger 小心\n删库。\n:::\n\n::: info\nFYI.\n:::\n\n::: details 展开\n答案\n:::\n\n::: unknown\n保持原样\n:::\n';
     const { alerts: found } = await alerts(md);
     expect(found).toEqual([
       { classes: ['wx-alert', 'wx-alert-caution'], title: '🛑 小心', body: '删库。' },
       { classes: ['wx-alert', 'wx-alert-note'], title: 'ℹ️ 提示', body: 'FYI.' },
+      { classes: ['wx-alert', 'wx-alert-note'], title: '▸ 展开', body: '答案' },
     ]);
+    expect((await renderWith([rehypeGfmAlerts], md)).html).toContain('<p>::: unknown\n保持原样\n:::</p>');
+  });
+
+  it('centres a `::: center` container without giving it a title', async () => {
+    const { html } = await renderWith([rehypeGfmAlerts], '::: center\n\n**居中**\n\n:::\n');
+    expect(html).toBe('<section style="text-align:center"><p><strong>居中</strong></p></section>');
   });
 
   it('leaves a container without a closing fence untouched', async () => {

@@ -9,8 +9,10 @@ import { treeIsCjk } from '../util/lang.js';
  *   <section class="wx-alert wx-alert-note"><p class="wx-alert-title">ℹ️ Note</p>…the rest of the quote…</section>
  *
  * and so do VuePress containers (`::: tip [title]` … `:::`, used by zh-docs-javaguide and many Chinese docs sites):
- * tip → tip, warning → warning, danger → caution, info/note → note, important → important. Other containers
- * (`::: details`, `::: center`, …) and blockquotes that are not alerts are left as they are.
+ * tip → tip, warning → warning, danger → caution, info/note → note, important → important. WeChat has no
+ * `<details>` (no script, no interactive elements: §12), so `::: details [summary]` is shown open, as a note titled
+ * with its summary (default 详情/Details); `::: center` (vuepress-theme-hope) becomes a centred section. Other
+ * containers and blockquotes that are not alerts are left as they are.
  *
  * Default titles are Chinese (提示/技巧/重要/警告/注意) when the post reads as CJK by the shared rule in
  * util/lang.ts, English otherwise; a custom title is used as written. The symbol before the title is an emoji,
@@ -50,7 +52,9 @@ const CONTAINER_KINDS: Record<string, AlertKind> = {
   note: 'note',
   important: 'important',
 };
-const CONTAINER_OPEN = /^[ \t]*:{3,}[ \t]*(tip|warning|danger|caution|info|note|important)(?![\w-])[ \t]*/i;
+const CONTAINER_OPEN = /^[ \t]*:{3,}[ \t]*(tip|warning|danger|caution|info|note|important|details|center)(?![\w-])[ \t]*/i;
+/** Default title of a `::: details` block without a summary. */
+const DETAILS_TITLE = { symbol: '▸', en: 'Details', zh: '详情' };
 /** Any container opening (`::: details`, `::: center` too): a fence after it belongs to that container. */
 const ANY_CONTAINER_OPEN = /^[ \t]*:{3,}[ \t]*[\w-]/;
 /** A closing fence as the last line of a text: `…\n:::`, or the whole text. */
@@ -87,7 +91,7 @@ function convertContainers(children: ElementContent[] | Root['children'], isCjk:
     const lead = opener.children[0];
     const match = lead?.type === 'text' ? CONTAINER_OPEN.exec(lead.value) : null;
     if (!lead || !match) continue;
-    const kind = CONTAINER_KINDS[match[1]!.toLowerCase()]!;
+    const name = match[1]!.toLowerCase();
     const { line, rest } = splitFirstLine([{ ...(lead as Text), value: (lead as Text).value.slice(match[0].length) }, ...opener.children.slice(1)]);
 
     const firstBody: Element = { ...opener, children: trimStart(rest) };
@@ -102,13 +106,23 @@ function convertContainers(children: ElementContent[] | Root['children'], isCjk:
     const body = [firstBody, ...(children.slice(i + 1, end + 1) as ElementContent[])].filter(
       (node) => !(node.type === 'element' && node.tagName === 'p' && node.children.every(isBlank)),
     );
-    const section: Element = {
-      type: 'element',
-      tagName: 'section',
-      properties: { className: ['wx-alert', `wx-alert-${kind}`] },
-      children: [alertTitle(kind, line, isCjk), ...trimBlank(body)],
-      position: opener.position,
-    };
+    let section: Element;
+    if (name === 'center') {
+      const content = trimBlank(body);
+      // Anything written on the fence line (`::: center Text`) is content too.
+      if (line.some((child) => !isBlank(child))) content.unshift({ type: 'element', tagName: 'p', properties: {}, children: trimBlank(line) });
+      section = { type: 'element', tagName: 'section', properties: { style: 'text-align:center' }, children: content, position: opener.position };
+    } else {
+      const kind = name === 'details' ? 'note' : CONTAINER_KINDS[name]!;
+      const title = name === 'details' ? alertTitle(kind, line, isCjk, DETAILS_TITLE) : alertTitle(kind, line, isCjk);
+      section = {
+        type: 'element',
+        tagName: 'section',
+        properties: { className: ['wx-alert', `wx-alert-${kind}`] },
+        children: [title, ...trimBlank(body)],
+        position: opener.position,
+      };
+    }
     children.splice(i, end - i + 1, section);
   }
 }
@@ -140,8 +154,12 @@ function lastText(node: Element): Text | undefined {
   return undefined;
 }
 
-function alertTitle(kind: AlertKind, custom: ElementContent[], isCjk: () => boolean): Element {
-  const meta = ALERT_META[kind];
+function alertTitle(
+  kind: AlertKind,
+  custom: ElementContent[],
+  isCjk: () => boolean,
+  meta: { symbol: string; en: string; zh: string } = ALERT_META[kind],
+): Element {
   const title = trimBlank(custom);
   const children: ElementContent[] =
     title.length > 0 ? [{ type: 'text', value: `${meta.symbol} ` }, ...trimStart(title)] : [{ type: 'text', value: `${meta.symbol} ${isCjk() ? meta.zh : meta.en}` }];
