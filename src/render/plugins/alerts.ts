@@ -1,5 +1,5 @@
 import type { Element, ElementContent, Root, Text } from 'hast';
-import { visit } from 'unist-util-visit';
+import { SKIP, visit } from 'unist-util-visit';
 import { treeIsCjk } from '../util/lang.js';
 
 /**
@@ -25,6 +25,7 @@ export function rehypeGfmAlerts() {
 
     visit(tree, (node) => {
       if (node.type !== 'root' && node.type !== 'element') return;
+      if (node.type === 'element' && node.tagName === 'svg') return SKIP; // formulas: nothing for us inside
       convertContainers(node.children, isCjk);
       if (node.type === 'element' && node.tagName === 'blockquote') convertBlockquote(node, isCjk);
     });

@@ -25,6 +25,7 @@ export function rehypeWechatFootnotes() {
     const title = sections.length > 0 && treeIsCjk(tree) ? '注释' : 'Notes';
 
     visit(tree, 'element', (node, index, parent) => {
+      if (node.tagName === 'svg') return SKIP; // formulas: thousands of glyph nodes, nothing for us inside
       if (node.tagName !== 'sup' || !parent || index === undefined) return undefined;
       const link = footnoteRefLink(node);
       if (!link) return undefined;
@@ -71,6 +72,7 @@ function isFootnoteSection(node: Element): boolean {
 function findFootnoteSections(tree: Root): FootnoteSection[] {
   const found: FootnoteSection[] = [];
   visit(tree, 'element', (node, _index, parent) => {
+    if (node.tagName === 'svg') return SKIP;
     if (!parent || !isFootnoteSection(node)) return undefined;
     found.push({ node, parent: parent as Root | Element });
     return SKIP;

@@ -1,6 +1,6 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { toString as hastToString } from 'hast-util-to-string';
-import { visit } from 'unist-util-visit';
+import { SKIP, visit } from 'unist-util-visit';
 import { parseStyle, serializeStyle } from './images/size.js';
 import { textWidth } from '../../util/text-width.js';
 
@@ -20,6 +20,7 @@ import { textWidth } from '../../util/text-width.js';
 export function rehypeWechatTables() {
   return (tree: Root) => {
     visit(tree, 'element', (node, index, parent) => {
+      if (node.tagName === 'svg') return SKIP; // formulas: thousands of glyph nodes, nothing for us inside
       if (node.tagName !== 'table' || !parent || index === undefined) return;
       addClass(node, 'wx-table');
       for (const row of descendants(node, 'tr')) styleAlignment(row);

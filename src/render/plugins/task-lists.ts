@@ -1,5 +1,5 @@
 import type { Element, ElementContent, Root } from 'hast';
-import { visit } from 'unist-util-visit';
+import { SKIP, visit } from 'unist-util-visit';
 
 /**
  * GFM task items. WeChat drops `<input>` (wechat-api.md §12), so a checkbox would vanish and leave `todo` looking
@@ -12,6 +12,7 @@ import { visit } from 'unist-util-visit';
 export function rehypeTaskLists() {
   return (tree: Root) => {
     visit(tree, 'element', (node) => {
+      if (node.tagName === 'svg') return SKIP; // formulas: thousands of glyph nodes, nothing for us inside
       if (node.tagName === 'ul' || node.tagName === 'ol') {
         removeClass(node, 'contains-task-list');
       } else if (node.tagName === 'li') {
