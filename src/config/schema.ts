@@ -33,7 +33,10 @@ const renderSchema = z
     math: z.boolean().default(true),
     tabSize: z.number().int().min(1).max(16).default(4),
     codeLineNumbers: z.boolean().default(false),
-    /** Read MkDocs Material blocks (`!!! note`, `??? tip`, `=== "Tab"` with indented bodies) as alerts and labelled blocks. */
+    /**
+     * Read MkDocs syntax: Material blocks (`!!! note`, `??? tip`, `=== "Tab"` with indented bodies) as alerts and
+     * labelled blocks, and a meta-data block (`author: …` lines at the top, no `---`) as front matter.
+     */
     mkdocs: z.boolean().default(true),
   })
   .strict();

@@ -106,7 +106,8 @@ export function parsePost(source: string, absPath: string, raw: string, config: 
   const messages: Problem[] = [];
   let fm: FrontMatterResult;
   try {
-    fm = parseFrontMatter(raw);
+    // MkDocs sites (OI-wiki) write `author: …` lines without fences: read them with the rest of MkDocs' syntax.
+    fm = parseFrontMatter(raw, { metaBlock: config.render.mkdocs });
   } catch (error) {
     if (!(error instanceof FrontMatterError)) throw error;
     messages.push(problem(source, error.message, { line: error.line, column: error.column }, 'front-matter-syntax', 'error'));

@@ -109,7 +109,8 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
   // Likewise a byline from another blog (`authors = [...]`) keeps the names that fit; an explicit `author:` is not edited.
   const writtenAuthor = post.meta.author ?? config.author;
   const authorKey = post.keyOrigin.author ?? 'author';
-  const bylineFromBlog = post.keyOrigin.author !== undefined || Array.isArray(post.frontMatter.data[authorKey]);
+  const bylineFromBlog =
+    post.keyOrigin.author !== undefined || Array.isArray(post.frontMatter.data[authorKey]) || post.frontMatter.format === 'meta';
   const shortAuthor =
     writtenAuthor !== undefined && bylineFromBlog && [...writtenAuthor].length > config.lint.authorMax
       ? shortenAuthors(writtenAuthor, config.lint.authorMax)

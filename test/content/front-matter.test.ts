@@ -27,6 +27,21 @@ describe('parseFrontMatter', () => {
     expect(fm).toMatchObject({ format: 'none', data: {}, body: '# Only a heading\n', lines: 0 });
   });
 
+  it('reads a MkDocs meta-data block (OI-wiki) only when asked, keeping body lines in place', () => {
+    const source = 'author: Ir1d, LeoJacob, Xeonacid\nTitle: 前缀函数与 KMP 算法\n    （第二行）\n\n## 定义\n';
+    const fm = parseFrontMatter(source, { metaBlock: true });
+    expect(fm).toMatchObject({ format: 'meta', lines: 3, data: { author: 'Ir1d, LeoJacob, Xeonacid', title: '前缀函数与 KMP 算法 （第二行）' } });
+    expect(fm.body.split('\n')[4]).toBe('## 定义');
+    expect(lineOfKey(fm, 'title')).toBe(2);
+    expect(parseFrontMatter(source).format).toBe('none');
+  });
+
+  it('does not take an ordinary first paragraph for a meta-data block', () => {
+    for (const text of ['Note: this is prose.\n', 'author: someone\nand then a sentence without a key.\n', '# Title\n\nauthor: x\n']) {
+      expect(parseFrontMatter(text, { metaBlock: true }).format).toBe('none');
+    }
+  });
+
   it('strips a UTF-8 BOM', () => {
     expect(parseFrontMatter('\uFEFF---\ntitle: x\n---\nbody').data.title).toBe('x');
   });

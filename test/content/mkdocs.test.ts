@@ -65,4 +65,16 @@ describe('MkDocs Material blocks', () => {
     const off = await renderMarkdown(`---\ntitle: t\n---\n${source}\n`, { config: resolveConfig({ render: { mkdocs: false } }) });
     expect(off.html).toContain('???+ note');
   });
+
+  it('read an OI-wiki meta-data block as front matter: byline shortened, not printed as text', async () => {
+    const markdown = 'author: Ir1d, LeoJacob, Xeonacid, greyqz, StudyingFather\n\n# 前缀函数与 KMP 算法\n\n正文。\n\n![](./missing.png)\n';
+    const post = await renderMarkdown(markdown, { config: resolveConfig({}) });
+    expect(post.title).toBe('前缀函数与 KMP 算法');
+    expect(post.author).toBe('Ir1d, LeoJacob 等');
+    expect(post.html).not.toContain('Ir1d');
+    expect(post.messages.find((m) => m.ruleId === 'author-shortened')?.line).toBe(1);
+    expect(post.messages.find((m) => m.ruleId === 'image-missing')?.line).toBe(7);
+    const off = await renderMarkdown(markdown, { config: resolveConfig({ render: { mkdocs: false } }) });
+    expect(off.html).toContain('author: Ir1d');
+  });
 });

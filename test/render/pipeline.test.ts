@@ -16,6 +16,7 @@ import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfig } from '../../src/config/load.js';
 import { discoverPosts } from '../../src/content/discover.js';
+import { parseFrontMatter } from '../../src/content/front-matter.js';
 import { convertMkdocsBlocks } from '../../src/content/mkdocs.js';
 import { loadPost } from '../../src/content/post.js';
 import { renderMarkdown, renderPost, type RenderedPost } from '../../src/render/render.js';
@@ -69,7 +70,7 @@ function lostWords(markdown: string, rendered: RenderedPost): string[] {
   const seen = squash(`${rendered.title} ${hastToString(fromHtml(rendered.html, { fragment: true }))}`);
   // Read the source as the pipeline does: front matter and MkDocs block markers are syntax, not text (tab labels and
   // admonition titles are kept, and checked).
-  const body = convertMkdocsBlocks(markdown.replace(/^(---|\+\+\+)[\s\S]*?\n\1\s*\n/, ''));
+  const body = convertMkdocsBlocks(parseFrontMatter(markdown, { metaBlock: true }).body);
   return sourceWords(body).filter((word) => !seen.includes(squash(word)));
 }
 
