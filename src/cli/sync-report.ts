@@ -33,6 +33,7 @@ export function describeResult(result: PostResult, dryRun: boolean): string {
   const parts: string[] = [];
   if (result.note) parts.push(result.note);
   if (dryRun && result.pendingUploads?.count) parts.push(`${result.pendingUploads.count} image(s) to upload, ${formatBytes(result.pendingUploads.bytes)}`);
+  if (dryRun && result.pendingDownloads) parts.push(`${result.pendingDownloads} remote image(s) to download first`);
   if (!dryRun && result.images.uploaded) parts.push(`${result.images.uploaded} image(s) uploaded (${formatBytes(result.images.bytes)})`);
   if (!dryRun && result.cover === 'uploaded') parts.push('cover uploaded');
   if (result.verify && !result.verify.ok) parts.push(`WeChat changed: ${result.verify.changes.join('; ')}`);
@@ -97,6 +98,7 @@ export function resultToJson(result: PostResult) {
     images: result.images,
     cover: result.cover ?? null,
     pendingUploads: result.pendingUploads ?? null,
+    pendingDownloads: result.pendingDownloads ?? null,
     error: result.error ?? null,
     verify: result.verify ?? null,
     messages: result.messages.map(problemToJson),

@@ -13,7 +13,7 @@ import { WeChatError, WeChatTransportError } from '../wechat/errors.js';
 import type { ResolvedAccount } from './accounts.js';
 import { buildArticle, payloadHash, substituteImages } from './article.js';
 import type { FileHashCache } from './file-hashes.js';
-import { ImageSourceError, readImage, type ImageBytes } from './image-source.js';
+import { Downloader, ImageSourceError, readImage, type ImageBytes } from './image-source.js';
 import type { LockPost, LockStore } from './lock.js';
 import { Uploader } from './uploader.js';
 import type { VerifyReport } from './verify.js';
@@ -38,6 +38,8 @@ export interface PostResult {
   verify?: VerifyReport;
   /** Dry run: the images that would be uploaded. */
   pendingUploads?: { count: number; bytes: number };
+  /** Plan only: remote images (and cover) the sync would download first; a plan makes no network access. */
+  pendingDownloads?: number;
   /** With `collectImages`: each image URL in the draft → the original bytes (for sandbox previews). */
   imageBytes?: Map<string, Buffer>;
 }
@@ -117,6 +119,7 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
     }
     return call;
   };
+  const downloader = new Downloader();
   const uploaderFor = (account: ResolvedAccount) => {
     let uploader = uploaders.get(account.appId);
     if (!uploader) {
@@ -225,7 +228,9 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
   }
 
   async function readCached(ref: ImageRef): Promise<ImageBytes> {
-    return readImage(ref, ctx.hashes);
+    // A plan makes no network access: remote images stay unknown (planOnly says they would be fetched).
+    if (ctx.dryRun && ref.kind === 'remote') return { data: Buffer.alloc(0), sha256: '', remote: true };
+    return readImage(ref, ctx.hashes, downloader);
   }
 
   /** The fingerprint of a post's inputs for one account: unchanged ⇒ the payload is unchanged. */
@@ -381,24 +386,27 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
     entry: LockPost | undefined,
     uploader: Uploader,
   ): Promise<PostResult> {
-    const urls: (string | undefined)[] = sources.map((s) => uploader.knownBodyImage(s.sha256)?.url);
+    const urls: (string | undefined)[] = sources.map((s) => (s.remote ? undefined : uploader.knownBodyImage(s.sha256)?.url));
     const missing = new Map<string, number>();
     sources.forEach((s, i) => {
-      if (urls[i] === undefined) missing.set(s.sha256, s.data.length);
+      if (urls[i] === undefined && !s.remote) missing.set(s.sha256, s.data.length);
     });
-    const coverId = uploader.knownCover(coverSource.sha256)?.mediaId;
-    if (!coverId) missing.set(`cover:${coverSource.sha256}`, coverSource.data.length);
+    const coverId = coverSource.remote ? undefined : uploader.knownCover(coverSource.sha256)?.mediaId;
+    if (!coverId && !coverSource.remote) missing.set(`cover:${coverSource.sha256}`, coverSource.data.length);
     result.pendingUploads = { count: missing.size, bytes: [...missing.values()].reduce((a, b) => a + b, 0) };
+    const remote = new Set(refs.filter((_, i) => sources[i]!.remote).map((ref) => ref.src.trim()));
+    if (coverSource.remote) remote.add(rendered.cover!.src.trim());
+    // Unknown until downloaded (a plan has no network): they may turn out to be uploaded already.
+    if (remote.size > 0) result.pendingDownloads = remote.size;
     result.images.reused = urls.filter(Boolean).length;
     result.cover = coverId ? 'reused' : undefined;
-    void refs;
     if (!entry?.mediaId || entry.status !== 'draft') {
       result.status = 'CREATED';
       result.note = entry?.status === 'published' ? 'previous draft was published: would create a new one' : undefined;
       return result;
     }
     result.mediaId = entry.mediaId;
-    if (missing.size > 0) {
+    if (missing.size > 0 || remote.size > 0) {
       result.status = 'UPDATED';
       return result;
     }
