@@ -53,13 +53,13 @@ const CONTAINER_KINDS: Record<string, AlertKind> = {
   note: 'note',
   important: 'important',
 };
-const CONTAINER_OPEN = /^[ \t]*:{3,}[ \t]*(tip|warning|danger|caution|info|note|important|details|center)(?![\w-])[ \t]*/i;
+const CONTAINER_OPEN = /^[ \t]*(:{3,})[ \t]*(tip|warning|danger|caution|info|note|important|details|center)(?![\w-])[ \t]*/i;
 /** Default title of a `::: details` block without a summary. */
 const DETAILS_TITLE = { symbol: '▸', en: 'Details', zh: '详情' };
 /** Any container opening (`::: details`, `::: center` too): a fence after it belongs to that container. */
 const ANY_CONTAINER_OPEN = /^[ \t]*:{3,}[ \t]*[\w-]/;
 /** A closing fence as the last line of a text: `…\n:::`, or the whole text. */
-const CONTAINER_CLOSE = /(^|\n)[ \t]*:{3,}[ \t]*$/;
+const CONTAINER_CLOSE = /(^|\n)[ \t]*(:{3,})[ \t]*$/;
 
 /** `> [!NOTE] optional title` → alert section (the blockquote element is rewritten in place). */
 function convertBlockquote(quote: Element, isCjk: () => boolean): void {
@@ -83,49 +83,135 @@ function convertBlockquote(quote: Element, isCjk: () => boolean): void {
 /**
  * `::: kind [title]` … `:::` spread over sibling blocks. Markdown sees the fences as paragraph text: the opening
  * fence starts a paragraph (the content may continue in it), the closing fence ends the last text of some later
- * block (even lazily inside a list item). Without a closing fence nothing is changed.
+ * block (even lazily inside a list item). Fences written without blank lines around them share a paragraph with
+ * their neighbours, so such paragraphs are first split at fence lines. Containers nest (`:::: tip` around
+ * `::: warning`): inner ones are converted first, and a closing fence needs at least as many colons as its opening
+ * one, as in markdown-it-container. Without a closing fence nothing is changed.
  */
 function convertContainers(children: ElementContent[] | Root['children'], isCjk: () => boolean): void {
-  for (let i = 0; i < children.length; i++) {
-    const opener = children[i];
-    if (opener?.type !== 'element' || opener.tagName !== 'p') continue;
-    const lead = opener.children[0];
-    const match = lead?.type === 'text' ? CONTAINER_OPEN.exec(lead.value) : null;
-    if (!lead || !match) continue;
-    const name = match[1]!.toLowerCase();
-    const { line, rest } = splitFirstLine([{ ...(lead as Text), value: (lead as Text).value.slice(match[0].length) }, ...opener.children.slice(1)]);
+  splitAtFenceLines(children);
+  for (let i = 0; i < children.length; i++) convertContainerAt(children, i, isCjk);
+}
 
-    const firstBody: Element = { ...opener, children: trimStart(rest) };
-    let end = closes(firstBody) ? i : -1;
-    for (let j = i + 1; end === -1 && j < children.length; j++) {
-      const candidate = children[j]!;
-      if (candidate.type === 'element' && candidate.tagName === 'p' && startsContainer(candidate)) break;
-      if (candidate.type === 'element' && closes(candidate)) end = j;
-    }
-    if (end === -1) continue;
+/** Converts the container opening at `children[i]`, if it is one and is closed; says whether it did. */
+function convertContainerAt(children: ElementContent[] | Root['children'], i: number, isCjk: () => boolean): boolean {
+  const opener = children[i];
+  if (opener?.type !== 'element' || opener.tagName !== 'p') return false;
+  const lead = opener.children[0];
+  const match = lead?.type === 'text' ? CONTAINER_OPEN.exec(lead.value) : null;
+  if (!lead || !match) return false;
+  const colons = match[1]!.length;
+  const name = match[2]!.toLowerCase();
+  const { line, rest } = splitFirstLine([{ ...(lead as Text), value: (lead as Text).value.slice(match[0].length) }, ...opener.children.slice(1)]);
 
-    const body = [firstBody, ...(children.slice(i + 1, end + 1) as ElementContent[])].filter(
-      (node) => !(node.type === 'element' && node.tagName === 'p' && node.children.every(isBlank)),
-    );
-    let section: Element;
-    if (name === 'center') {
-      const content = trimBlank(body);
-      // Anything written on the fence line (`::: center Text`) is content too.
-      if (line.some((child) => !isBlank(child))) content.unshift({ type: 'element', tagName: 'p', properties: {}, children: trimBlank(line) });
-      section = { type: 'element', tagName: 'section', properties: { style: 'text-align:center' }, children: content, position: opener.position };
-    } else {
-      const kind = name === 'details' ? 'note' : CONTAINER_KINDS[name]!;
-      const title = name === 'details' ? alertTitle(kind, line, isCjk, DETAILS_TITLE) : alertTitle(kind, line, isCjk);
-      section = {
-        type: 'element',
-        tagName: 'section',
-        properties: { className: ['wx-alert', `wx-alert-${kind}`] },
-        children: [title, ...trimBlank(body)],
-        position: opener.position,
-      };
+  const firstBody: Element = { ...opener, children: trimStart(rest) };
+  let end = closes(firstBody, colons) ? i : -1;
+  for (let j = i + 1; end === -1 && j < children.length; j++) {
+    const candidate = children[j]!;
+    if (candidate.type === 'element' && candidate.tagName === 'p' && startsContainer(candidate)) {
+      // A nested container: convert it first; one that cannot be (unknown kind, unclosed) ends the search, so an
+      // unclosed container never swallows another one's fence.
+      if (convertContainerAt(children, j, isCjk)) continue;
+      break;
     }
-    children.splice(i, end - i + 1, section);
+    if (candidate.type === 'element' && closes(candidate, colons)) end = j;
   }
+  if (end === -1) return false;
+
+  const body = [firstBody, ...(children.slice(i + 1, end + 1) as ElementContent[])].filter(
+    (node) => !(node.type === 'element' && node.tagName === 'p' && node.children.every(isBlank)),
+  );
+  let section: Element;
+  if (name === 'center') {
+    const content = trimBlank(body);
+    // Anything written on the fence line (`::: center Text`) is content too.
+    if (line.some((child) => !isBlank(child))) content.unshift({ type: 'element', tagName: 'p', properties: {}, children: trimBlank(line) });
+    section = { type: 'element', tagName: 'section', properties: { style: 'text-align:center' }, children: content, position: opener.position };
+  } else {
+    const kind = name === 'details' ? 'note' : CONTAINER_KINDS[name]!;
+    const title = name === 'details' ? alertTitle(kind, line, isCjk, DETAILS_TITLE) : alertTitle(kind, line, isCjk);
+    section = {
+      type: 'element',
+      tagName: 'section',
+      properties: { className: ['wx-alert', `wx-alert-${kind}`] },
+      children: [title, ...trimBlank(body)],
+      position: opener.position,
+    };
+  }
+  children.splice(i, end - i + 1, section);
+  return true;
+}
+
+/** A line that is a container fence: `::: name …` or a bare `:::`. */
+const FENCE_LINE = /^[ \t]*:{3,}(?:[ \t]*[\w-].*)?[ \t]*$/;
+
+/**
+ * Splits paragraphs at lines that are container fences, so that each fence is a paragraph of its own (or starts
+ * one, for an opening fence followed by its content). `::: tip\ntext\n:::` stays one paragraph: the conversion
+ * handles a fence as first and last line; only fences in the middle need a split.
+ */
+function splitAtFenceLines(children: ElementContent[] | Root['children']): void {
+  for (let i = children.length - 1; i >= 0; i--) {
+    const p = children[i]!;
+    if (p.type !== 'element' || p.tagName !== 'p') continue;
+    const lines = inlineLines(p.children);
+    if (lines.length < 3) continue;
+    const cuts: number[] = [];
+    for (let k = 1; k < lines.length - 1; k++) {
+      const only = lines[k]!.length === 1 ? lines[k]![0] : undefined;
+      const lead = lines[k]![0];
+      if ((only?.type === 'text' && FENCE_LINE.test(only.value)) || (lead?.type === 'text' && ANY_CONTAINER_OPEN.test(lead.value))) cuts.push(k);
+    }
+    if (cuts.length === 0) continue;
+    // A closing fence ends its part; an opening fence starts one.
+    const parts: ElementContent[][][] = [];
+    let current: ElementContent[][] = [];
+    lines.forEach((line, k) => {
+      const closing = cuts.includes(k) && line.length === 1 && line[0]!.type === 'text' && /^[ \t]*:{3,}[ \t]*$/.test(line[0]!.value);
+      if (cuts.includes(k) && !closing && current.length > 0) {
+        parts.push(current);
+        current = [];
+      }
+      current.push(line);
+      if (closing) {
+        parts.push(current);
+        current = [];
+      }
+    });
+    if (current.length > 0) parts.push(current);
+    const paragraphs: Element[] = parts.map((part) => ({
+      ...p,
+      children: mergeTexts(part.flatMap((line, k) => (k === 0 ? line : [{ type: 'text', value: '\n' } as Text, ...line]))),
+    }));
+    children.splice(i, 1, ...paragraphs);
+  }
+}
+
+/** Joins adjacent text nodes (as the Markdown parser would have written them). */
+function mergeTexts(children: ElementContent[]): ElementContent[] {
+  const out: ElementContent[] = [];
+  for (const child of children) {
+    const last = out[out.length - 1];
+    if (child.type === 'text' && last?.type === 'text') out[out.length - 1] = { ...last, value: last.value + child.value };
+    else out.push(child);
+  }
+  return out;
+}
+
+/** Inline content split into lines at the newlines of its text nodes (elements stay whole). */
+function inlineLines(children: ElementContent[]): ElementContent[][] {
+  const lines: ElementContent[][] = [[]];
+  for (const child of children) {
+    if (child.type !== 'text' || !child.value.includes('\n')) {
+      lines[lines.length - 1]!.push(child);
+      continue;
+    }
+    child.value.split('\n').forEach((piece, k) => {
+      if (k > 0) lines.push([]);
+      if (piece) lines[lines.length - 1]!.push({ ...child, value: piece });
+    });
+  }
+  return lines;
 }
 
 function startsContainer(p: Element): boolean {
@@ -133,11 +219,12 @@ function startsContainer(p: Element): boolean {
   return lead?.type === 'text' && ANY_CONTAINER_OPEN.test(lead.value);
 }
 
-/** If the block's last text ends with a closing fence, removes the fence and says so. */
-function closes(block: Element): boolean {
+/** If the block's last text ends with a closing fence of at least `colons` colons, removes the fence and says so. */
+function closes(block: Element, colons: number): boolean {
   if (block.tagName === 'pre' || block.tagName === 'code') return false;
   const text = lastText(block);
-  if (!text || !CONTAINER_CLOSE.test(text.value)) return false;
+  const match = text ? CONTAINER_CLOSE.exec(text.value) : null;
+  if (!text || !match || match[2]!.length < colons) return false;
   text.value = text.value.replace(CONTAINER_CLOSE, '').replace(/\s+$/, '');
   return true;
 }
