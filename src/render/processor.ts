@@ -19,6 +19,7 @@ import { rehypeWechatLists } from './plugins/lists.js';
 import { rehypeMathSvg } from './plugins/math.js';
 import { rehypeRawWhenNeeded } from './plugins/raw.js';
 import { rehypeWechatTables } from './plugins/tables.js';
+import { remarkSnippetIncludes } from './plugins/snippets.js';
 import { rehypeTaskLists } from './plugins/task-lists.js';
 import { remarkLeadingTitle } from './plugins/title.js';
 import { wechatSanitizeSchema } from './sanitize/schema.js';
@@ -53,6 +54,8 @@ export function createProcessor(): Processor<any, any, any, any, string> {
       .use(remarkMath)
       // CommonMark does not close `**强调**：` next to CJK punctuation; this makes emphasis work in Chinese text.
       .use(remarkCjkFriendly)
+      // MkDocs `--8<-- "file"` lines in code blocks become the file's content (OI-wiki keeps its code in files).
+      .use(remarkSnippetIncludes)
       // A leading `# Title` is the WeChat title, not body text.
       .use(remarkLeadingTitle)
       // mdast → hast, keeping raw HTML so that it is parsed, transformed and sanitized like everything else.

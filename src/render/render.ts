@@ -49,6 +49,8 @@ export interface RenderedPost {
   /** The cover: front matter `cover`, else the first image, else the config's default cover. */
   cover?: ImageRef;
   linkRefs: LinkRef[];
+  /** Absolute paths of files included by `--8<--` lines (inputs of the post, like its images). */
+  includes: string[];
   mathCount: number;
   theme: string;
   themeVersion: string;
@@ -62,7 +64,7 @@ export interface RenderedPost {
 }
 
 /** Plugin messages that are errors: the post would be published broken. */
-const ERROR_RULES = new Set(['image-missing', 'image-no-src']);
+const ERROR_RULES = new Set(['image-missing', 'image-no-src', 'snippet-missing']);
 
 /** Per-post render settings: config defaults, then the post's front matter. */
 export function settingsFor(post: Post, root: string, config: WxmpConfig, resolveImage?: ImageResolver): RenderSettings {
@@ -75,6 +77,8 @@ export function settingsFor(post: Post, root: string, config: WxmpConfig, resolv
     math: post.meta.math ?? config.render.math,
     tabSize: config.render.tabSize,
     codeLineNumbers: config.render.codeLineNumbers,
+    rootDir: root,
+    snippets: config.render.mkdocs,
     resolveImage,
   };
 }
@@ -132,6 +136,7 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
     images,
     cover,
     linkRefs: file.data.linkRefs ?? [],
+    includes: file.data.includes ?? [],
     mathCount: file.data.mathCount ?? 0,
     theme: theme.name,
     themeVersion: theme.version,

@@ -52,6 +52,10 @@ export interface RenderSettings {
   tabSize: number;
   /** Show line numbers in code blocks. */
   codeLineNumbers: boolean;
+  /** The posts root: `--8<--` snippet paths resolve against it (and must stay inside it). */
+  rootDir?: string;
+  /** Expand `--8<-- "file"` lines in code blocks (pymdownx.snippets; config `render.mkdocs`). */
+  snippets?: boolean;
   resolveImage?: ImageResolver;
 }
 

@@ -1,7 +1,7 @@
 /**
  * End to end: the CLI runs as a separate process against the emulator over HTTP, on a generated posts repo.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,27 @@ describe('wxmp sync (CLI process ↔ emulator over HTTP)', () => {
     expect(statuses(report)['posts/post-001.md']).toBe('UPDATED');
     expect(Object.values(statuses(report)).filter((s) => s === 'UPDATED')).toHaveLength(1);
     expect(count('media/uploadimg')).toBe(1);
+  });
+
+  it('a code file pulled in with --8<-- is shown in the draft, and editing it updates only that post', async () => {
+    mkdirSync(path.join(root, 'code'), { recursive: true });
+    writeFileSync(path.join(root, 'code', 'hello.py'), 'print("第一版")\n');
+    writeFileSync(path.join(root, 'posts', 'post-002.md'), postMarkdown(2, '\n```python\n--8<-- "code/hello.py"\n```\n'));
+    expect(statuses((await sync(root)).report)['posts/post-002.md']).toBe('UPDATED');
+    emulator.control.resetRequests();
+    const again = statuses((await sync(root)).report);
+    expect(Object.values(again).every((s) => s === 'UNCHANGED' || s === 'SKIPPED'), JSON.stringify(again)).toBe(true);
+    expect(emulator.control.requests()).toHaveLength(0);
+    writeFileSync(path.join(root, 'code', 'hello.py'), 'print("第二版")\n');
+    const { report } = await sync(root);
+    expect(statuses(report)['posts/post-002.md']).toBe('UPDATED');
+    expect(Object.values(statuses(report)).filter((s) => s === 'UPDATED')).toHaveLength(1);
+    const lock = JSON.parse(readFileSync(path.join(root, 'wxmp.lock.json'), 'utf8'));
+    expect(Object.keys(lock.accounts[APP.appId].posts['posts/post-002.md'].inputs)).toContain('code/hello.py');
+    const token = await (await fetch(`${emulator.url}/cgi-bin/stable_token`, { method: 'POST', body: JSON.stringify({ grant_type: 'client_credential', appid: APP.appId, secret: APP.appSecret }) })).json();
+    const draft = await (await fetch(`${emulator.url}/cgi-bin/draft/get?access_token=${token.access_token}`, { method: 'POST', body: JSON.stringify({ media_id: lock.accounts[APP.appId].posts['posts/post-002.md'].mediaId }) })).json();
+    expect(draft.news_item[0].content).toContain('第二版');
+    expect(draft.news_item[0].content).not.toContain('8<--');
   });
 
   it('recreates a draft that was deleted in WeChat, and says so', async () => {

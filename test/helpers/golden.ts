@@ -37,12 +37,14 @@ export async function renderWith(
   markdown: string,
   settings: Partial<RenderSettings> = {},
   filePath = 'input.md',
+  remarkPlugins: PluggableList = [],
 ): Promise<GoldenResult> {
   const processor = unified()
     .use(remarkParse)
     .use(remarkGfm)
     .use(remarkMath)
     .use(remarkCjkFriendly)
+    .use(remarkPlugins)
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(rehypeRaw)
     .use(plugins)
@@ -53,8 +55,11 @@ export async function renderWith(
   return { html: String(out.value), file: out };
 }
 
-/** Declares one `it` per case folder under `test/fixtures/<suite>/`. */
-export function goldenSuite(suite: string, plugins: PluggableList): void {
+/**
+ * Declares one `it` per case folder under `test/fixtures/<suite>/`. `remarkPlugins` run on the Markdown tree (before
+ * remark-rehype), `plugins` on the HTML tree.
+ */
+export function goldenSuite(suite: string, plugins: PluggableList, remarkPlugins: PluggableList = []): void {
   const dir = path.join(fixturesRoot, suite);
   const cases = existsSync(dir)
     ? readdirSync(dir, { withFileTypes: true })
@@ -74,7 +79,7 @@ export function goldenSuite(suite: string, plugins: PluggableList): void {
         const settings: Partial<RenderSettings> = existsSync(optionsFile)
           ? JSON.parse(readFileSync(optionsFile, 'utf8'))
           : {};
-        const { html } = await renderWith(plugins, input, { baseDir: caseDir, ...settings }, path.join(caseDir, 'input.md'));
+        const { html } = await renderWith(plugins, input, { baseDir: caseDir, ...settings }, path.join(caseDir, 'input.md'), remarkPlugins);
         const expectedFile = path.join(caseDir, 'output.html');
         const actual = html.endsWith('\n') ? html : `${html}\n`;
         if (process.env.UPDATE_GOLDEN === '1') writeFileSync(expectedFile, actual);
