@@ -5,6 +5,7 @@ import { resolveConfig } from '../config/load.js';
 import type { WxmpConfig } from '../config/schema.js';
 import { lineOfKey } from '../content/front-matter.js';
 import { convertMkdocsBlocks } from '../content/mkdocs.js';
+import { mkdocsNavTitle } from '../content/mkdocs-nav.js';
 import { parsePost, type Post, type PostMeta } from '../content/post.js';
 import { isError, type Problem } from '../util/messages.js';
 import { deriveDigest } from './digest.js';
@@ -49,7 +50,7 @@ export interface RenderedPost {
   /** The cover: front matter `cover`, else the first image, else the config's default cover. */
   cover?: ImageRef;
   linkRefs: LinkRef[];
-  /** Absolute paths of files included by `--8<--` lines (inputs of the post, like its images). */
+  /** Absolute paths of other files the rendering read (`--8<--` snippets, mkdocs.yml for a nav title): inputs, like images. */
   includes: string[];
   mathCount: number;
   theme: string;
@@ -100,7 +101,10 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
   const { html, preInlineHtml } = inlineArticle(bodyHtml, theme);
 
   const text = file.data.text ?? '';
-  const title = post.meta.title ?? file.data.headingTitle ?? '';
+  // MkDocs sites keep many titles only in mkdocs.yml's `nav:` (OI-wiki): the last resort before "missing title".
+  const titled = Boolean(post.meta.title ?? file.data.headingTitle);
+  const navTitle = !titled && config.render.mkdocs ? mkdocsNavTitle(root, post.path) : undefined;
+  const title = post.meta.title ?? file.data.headingTitle ?? navTitle?.title ?? '';
   // A digest taken from another blog's key (Hugo `description`…) is shortened to fit rather than refused, so a blog
   // crossposts without edits (lint says so); one written as `digest:` is the author's, and lint refuses it if too long.
   const aliasDigest = post.meta.digest !== undefined && post.keyOrigin.digest !== undefined;
@@ -136,7 +140,7 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
     images,
     cover,
     linkRefs: file.data.linkRefs ?? [],
-    includes: file.data.includes ?? [],
+    includes: [...(file.data.includes ?? []), ...(navTitle ? [navTitle.file] : [])],
     mathCount: file.data.mathCount ?? 0,
     theme: theme.name,
     themeVersion: theme.version,

@@ -1,7 +1,11 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/load.js';
 import { convertMkdocsBlocks } from '../../src/content/mkdocs.js';
-import { renderMarkdown } from '../../src/render/render.js';
+import { loadPost } from '../../src/content/post.js';
+import { renderMarkdown, renderPost } from '../../src/render/render.js';
 
 const source = [
   '最简单的算法即为从 $[2, \\sqrt N]$ 进行遍历。',
@@ -76,5 +80,30 @@ describe('MkDocs Material blocks', () => {
     expect(post.messages.find((m) => m.ruleId === 'image-missing')?.line).toBe(7);
     const off = await renderMarkdown(markdown, { config: resolveConfig({ render: { mkdocs: false } }) });
     expect(off.html).toContain('author: Ir1d');
+  });
+});
+
+describe('mkdocs.yml navigation titles', () => {
+  it('give untitled pages their title from `nav:`, after front matter and the leading heading', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'wxmp-mkdocs-'));
+    mkdirSync(path.join(root, 'docs', 'string'), { recursive: true });
+    // A real mkdocs.yml carries Python tags a strict YAML loader refuses.
+    writeFileSync(
+      path.join(root, 'mkdocs.yml'),
+      'site_name: OI Wiki\nnav:\n  - 简介: index.md\n  - 字符串:\n    - 前缀函数与 KMP 算法: string/kmp.md\n    - string/sam.md\n    - 有标题的页面: string/titled.md\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n',
+    );
+    writeFileSync(path.join(root, 'docs', 'string', 'kmp.md'), 'author: Ir1d\n\n## 定义\n\n正文。\n');
+    writeFileSync(path.join(root, 'docs', 'string', 'sam.md'), '## 定义\n\n正文。\n');
+    writeFileSync(path.join(root, 'docs', 'string', 'titled.md'), '# 页面自己的标题\n\n正文。\n');
+    const config = resolveConfig({});
+    const render = async (rel: string) => renderPost(await loadPost(path.join(root, rel), root, config), { root, config });
+    const kmp = await render('docs/string/kmp.md');
+    expect(kmp.title).toBe('前缀函数与 KMP 算法');
+    expect(kmp.messages.map((m) => m.ruleId)).not.toContain('title-missing');
+    expect(kmp.includes).toContain(path.join(root, 'mkdocs.yml'));
+    expect((await render('docs/string/titled.md')).title).toBe('页面自己的标题');
+    const sam = await render('docs/string/sam.md');
+    expect(sam.title).toBe('');
+    expect(sam.messages.map((m) => m.ruleId)).toContain('title-missing');
   });
 });
