@@ -17,7 +17,7 @@ declare module 'vfile' {
  * code in separate files) are replaced by the file's content, so the article shows the code instead of the include
  * line. As pymdownx does:
  *  - the path is relative to the project root (MkDocs' `base_path`, default the folder mkdocs runs in), here the
- *    posts root, then to the post's own folder;
+ *    posts root, then to the post's own folder and its parents up to the root (a MkDocs project in a sub-folder);
  *  - `"file.cpp:10:20"` includes lines 10–20 (1-based, inclusive), `"file.cpp:10"` from line 10 on, and
  *    `"file.cpp:core"` the section between the file's `--8<-- [start:core]` and `--8<-- [end:core]` lines; section
  *    marker lines themselves are never included;
@@ -73,9 +73,9 @@ function readSnippet(spec: string, root: string, baseDir: string): { file: strin
   const range = LINE_RANGE.exec(spec);
   const section = range ? undefined : SECTION.exec(spec);
   const name = range ? range[1]! : section ? section[1]! : spec;
-  const candidates = [path.resolve(root, name), path.resolve(baseDir, name)];
+  const candidates = [path.resolve(root, name), ...ancestors(baseDir, root).map((dir) => path.resolve(dir, name))];
   const file = candidates.find((candidate) => isFile(candidate));
-  if (!file) return { error: `Cannot find snippet \`${spec}\` (paths are relative to the posts root or the post's folder)` };
+  if (!file) return { error: `Cannot find snippet \`${spec}\` (paths are relative to the posts root or a folder above the post)` };
   const relative = path.relative(root, file);
   if (relative.startsWith('..') || path.isAbsolute(relative)) return { error: `Snippet \`${spec}\` is outside the posts root: not included` };
   const stats = statSync(file);
@@ -97,6 +97,17 @@ function readSnippet(spec: string, root: string, baseDir: string): { file: strin
     lines = lines.slice(start + 1, end);
   }
   return { file, lines: lines.filter((line) => !SECTION_MARKER.test(line)) };
+}
+
+/** `dir` and its parents up to `root` (inclusive): a MkDocs project may sit in a sub-folder of the posts root. */
+function ancestors(dir: string, root: string): string[] {
+  const out: string[] = [];
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    out.push(current);
+    const relative = path.relative(root, current);
+    if (!relative || relative.startsWith('..') || path.isAbsolute(relative) || current === path.dirname(current)) break;
+  }
+  return out;
 }
 
 function isFile(candidate: string): boolean {
