@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { spawnSync } from 'node:child_process';
@@ -189,7 +190,7 @@ describe('plan, reconcile and the sandbox', () => {
     expect(first.code).toBe(0);
     expect(first.stderr).toMatch(/SANDBOX MODE/);
     expect(first.stderr).toMatch(/WECHAT_APP_ID=/);
-    const previews = [...first.stderr.matchAll(/file:\/\/(\S+\.html)/g)].map((m) => m[1]!);
+    const previews = [...first.stderr.matchAll(/(file:\/\/\S+\.html)/g)].map((m) => fileURLToPath(m[1]!));
     expect(previews).toHaveLength(2);
     const html = readFileSync(previews[0]!, 'utf8');
     expect(html).toMatch(/src="media\/[^"]+\.png"/);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { POOL_THRESHOLD, RenderPool } from '../../render/pool.js';
@@ -235,7 +236,8 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
       }
       if (previews.size) {
         out.write(`\n${pc.bold('Preview the sandbox drafts:')}\n`);
-        for (const [source, file] of previews) out.write(`  ${source}  ${pc.cyan(`file://${file}`)}\n`);
+        // A file: URL (spaces and CJK percent-encoded) stays one clickable link in a terminal.
+        for (const [source, file] of previews) out.write(`  ${source}  ${pc.cyan(pathToFileURL(file).href)}\n`);
       }
       if (sandboxMode && !dryRun) printSandboxFooter(out);
     }
