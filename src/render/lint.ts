@@ -86,13 +86,13 @@ export async function lintArticle(article: RenderedPost, post: Post, config: Wxm
     if (article.cover.kind === 'local' && !article.cover.exists) {
       out.push(problem(file, `Cannot find cover \`${article.cover.src}\``, at('cover'), 'cover-missing-file', 'error'));
     } else {
-      out.push(...(await lintImage(file, { ...article.cover, ...at('cover') })));
+      out.push(...(await lintImage(file, { ...article.cover, ...at('cover') }, 'cover')));
     }
   }
   return out;
 }
 
-async function lintImage(file: string, image: ImageRef): Promise<Problem[]> {
+async function lintImage(file: string, image: ImageRef, role: 'body' | 'cover' = 'body'): Promise<Problem[]> {
   const place = { line: image.line, column: image.column };
   if (image.kind === 'remote') {
     return [problem(file, `Remote image \`${image.src}\` will be downloaded and re-hosted on WeChat (WeChat filters other hosts)`, place, 'image-remote', 'info')];
@@ -108,7 +108,11 @@ async function lintImage(file: string, image: ImageRef): Promise<Problem[]> {
   if (declared && declared !== info.format && !(declared === 'png' && info.format === 'apng')) {
     out.push(problem(file, `\`${name}\` is ${info.format.toUpperCase()} data with a .${path.extname(image.path).slice(1)} name`, place, 'image-extension-mismatch', 'warning'));
   }
-  if (!UPLOADIMG_FORMATS.has(info.format)) {
+  if (!UPLOADIMG_FORMATS.has(info.format) && role === 'cover') {
+    // Covers are permanent image materials, always sent as JPEG/PNG (src/assets/convert.ts prepareCoverImage).
+    const how = info.format === 'gif' ? 'its first frame, as PNG' : info.format === 'svg' ? 'PNG' : 'PNG or JPEG';
+    out.push(problem(file, `\`${name}\` is ${info.format.toUpperCase()}: wxmp uploads the cover as ${how}`, place, 'image-convert', 'info'));
+  } else if (!UPLOADIMG_FORMATS.has(info.format)) {
     const what =
       info.format === 'gif'
         ? 'wxmp uploads an animated GIF as a permanent image material (the animation is kept) and a still one as PNG'

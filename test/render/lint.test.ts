@@ -102,6 +102,11 @@ describe('preflight lint', () => {
     const missing = await lint('---\ntitle: t\nbanner: ./nope.jpg\n---\nx\n');
     expect(missing.lines).toContain('post.md:3:1: error: Cannot find cover `./nope.jpg` [cover-missing-file]');
     expect(missing.rendered.cover?.line).toBe(3);
+    const dir = mkdtempSync(path.join(tmpdir(), 'wxmp-lint-'));
+    writeFileSync(path.join(dir, 'cover.webp'), await makeImage(5, 'webp'));
+    expect((await lint('---\ntitle: t\ncover: ./cover.webp\n---\nx\n', dir)).lines).toContain(
+      'post.md:3:1: info: `./cover.webp` is WEBP: wxmp uploads the cover as PNG or JPEG [image-convert]',
+    );
     expect((await lint('---\ntitle: t\n---\nx\n')).lines).toContain(
       'post.md:1:1: warning: No cover: add `cover:` to the front matter, an image to the post, or `defaultCover` to the config [cover-missing]',
     );
