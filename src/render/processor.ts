@@ -14,6 +14,7 @@ import { rehypeCjkSpacing } from './plugins/cjk-spacing.js';
 import { rehypeWechatCode } from './plugins/code-block.js';
 import { rehypeWechatFootnotes } from './plugins/footnotes.js';
 import { rehypeWechatImages } from './plugins/images.js';
+import { rehypeJustifyGaps } from './plugins/justify.js';
 import { rehypeLinkReferences } from './plugins/link-references.js';
 import { rehypeWechatLists } from './plugins/lists.js';
 import { rehypeMathSvg } from './plugins/math.js';
@@ -22,6 +23,7 @@ import { rehypeWechatTables } from './plugins/tables.js';
 import { remarkSnippetIncludes } from './plugins/snippets.js';
 import { rehypeTaskLists } from './plugins/task-lists.js';
 import { remarkLeadingTitle } from './plugins/title.js';
+import { digestSource } from './digest.js';
 import { wechatSanitizeSchema } from './sanitize/schema.js';
 import { rehypeFilterStyles } from './sanitize/styles.js';
 
@@ -29,6 +31,8 @@ declare module 'vfile' {
   interface DataMap {
     /** Plain text of the sanitized body: for the default digest and the 20,000-character limit. */
     text: string;
+    /** The paragraphs a default digest is taken from (see digestSource). */
+    digestText: string;
   }
 }
 
@@ -36,6 +40,7 @@ declare module 'vfile' {
 function rehypeCaptureText() {
   return (tree: HastRoot, file: VFile) => {
     file.data.text = hastToString(tree);
+    file.data.digestText = digestSource(tree);
   };
 }
 
@@ -79,6 +84,8 @@ export function createProcessor(): Processor<any, any, any, any, string> {
       .use(rehypeLinkReferences)
       // Text-only change, after all structure is final.
       .use(rehypeCjkSpacing)
+      // Blocks with a wide formula or inline code are not justified (no stretched gaps before the unbreakable piece).
+      .use(rehypeJustifyGaps)
       // The WeChat allowlist: no script/style/class (except our wx-/hljs hooks)/id/on*/javascript:.
       .use(rehypeSanitize, wechatSanitizeSchema)
       // Only CSS properties WeChat keeps, in style attributes.

@@ -110,7 +110,7 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
   const aliasDigest = post.meta.digest !== undefined && post.keyOrigin.digest !== undefined;
   const digest =
     post.meta.digest === undefined
-      ? deriveDigest(text, config.lint.digestMax)
+      ? deriveDigest(file.data.digestText || text, config.lint.digestMax)
       : aliasDigest && [...post.meta.digest].length > config.lint.digestMax
         ? deriveDigest(post.meta.digest, config.lint.digestMax)
         : post.meta.digest;

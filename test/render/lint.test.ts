@@ -82,6 +82,12 @@ describe('preflight lint', () => {
     expect(line).toMatch(/^post\.md:1:1: error: HTML is 0\.\d\d MB, WeChat requires less than 0\.02 MB; 12 formulas take 0\.\d\d MB of it: split the post \[html-too-large\]$/);
   });
 
+  it('derives the digest from paragraphs: no headings, no tip boxes, no formulas with holes', async () => {
+    const markdown = '---\ntitle: t\n---\n\n::: tip 友情提示\n本文节选自某专栏。\n:::\n\n## 定义\n\n给定一个长度为 $n$ 的字符串 $s$。\n\n其中 $\\pi[i]$ 的定义是：\n\n- 列表项\n\n简单来说就是最长的相等前后缀。\n';
+    const { rendered } = await lint(markdown);
+    expect(rendered.digest).toBe('给定一个长度为 n 的字符串 s。 简单来说就是最长的相等前后缀。');
+  });
+
   it('text of 20,000 characters or more is an error', async () => {
     expect((await lint(`---\ntitle: t\n---\n\n${'字'.repeat(20_000)}\n`)).lines).toContain(
       'post.md:1:1: error: Text is 20000 characters, WeChat requires fewer than 20000: split the post [content-too-long]',
