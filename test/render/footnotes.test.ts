@@ -4,7 +4,7 @@ import type { Element } from 'hast';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { goldenSuite, renderWith } from '../helpers/golden.js';
-import { rehypeWechatFootnotes } from '../../src/render/plugins/footnotes.js';
+import { noteMarker, rehypeWechatFootnotes } from '../../src/render/plugins/footnotes.js';
 
 goldenSuite('footnotes', [rehypeWechatFootnotes]);
 
@@ -30,8 +30,8 @@ describe('rehypeWechatFootnotes', () => {
     const md = 'a[^x] b[^y] c[^x] d[^z]\n\n[^z]: Zed.\n[^y]: Why.\n[^x]: Ex.\n';
     const { html } = await renderWith([rehypeWechatFootnotes], md);
     const { refs, notes, titles, links, ids } = inspect(html);
-    expect(refs).toEqual(['[1]', '[2]', '[1]', '[3]']);
-    expect(notes).toEqual(['[1] Ex.', '[2] Why.', '[3] Zed.']);
+    expect(refs).toEqual(['①', '②', '①', '③']);
+    expect(notes).toEqual(['① Ex.', '② Why.', '③ Zed.']);
     expect(titles).toEqual(['Notes']);
     expect(links).toBe(0);
     expect(ids).toBe(0);
@@ -61,6 +61,13 @@ describe('rehypeWechatFootnotes', () => {
     // Hand-made: a reference to a note whose section is missing (e.g. removed by an earlier step).
     const md = 'x<sup><a href="#user-content-fn-1" data-footnote-ref>1</a></sup>\n';
     const { html } = await renderWith([rehypeWechatFootnotes], md);
-    expect(html).toBe('<p>x<sup class="wx-fnref">[1]</sup></p>');
+    expect(html).toBe('<p>x<sup class="wx-fnref">①</sup></p>');
+  });
+});
+
+describe('noteMarker', () => {
+  it('circles numbers up to 50, then falls back to parentheses', () => {
+    expect([1, 2, 20, 21, 35, 36, 50, 51].map(noteMarker)).toEqual(['①', '②', '⑳', '㉑', '㉟', '㊱', '㊿', '(51)']);
+    expect(noteMarker('?')).toBe('(?)');
   });
 });

@@ -8,9 +8,9 @@ import { treeIsCjk } from '../util/lang.js';
  * `section.footnotes` (an `h2` "Footnotes", an `ol` of notes with `↩` back-links) through ids — and WeChat strips
  * ids (wechat-api.md §12), so neither direction of the links works and the back-links are dead arrows. Instead:
  *
- *   reference  <sup class="wx-fnref">[1]</sup>                      (plain text, no link)
+ *   reference  <sup class="wx-fnref">①</sup>                        (plain text, no link)
  *   notes      <section class="wx-footnotes"><p class="wx-footnotes-title">Notes</p>
- *                <section class="wx-footnote"><p>[1] first paragraph…</p><p>more…</p></section>…
+ *                <section class="wx-footnote"><p>① first paragraph…</p><p>more…</p></section>…
  *
  * Numbers follow remark-rehype's (order of first reference), so several references to one note share its number.
  * Notes keep all their content (paragraphs, code, lists); back-links are removed. The title is "注释" when the post
@@ -35,7 +35,7 @@ export function rehypeWechatFootnotes() {
         type: 'element',
         tagName: 'sup',
         properties: { className: ['wx-fnref'] },
-        children: [{ type: 'text', value: `[${number}]` }],
+        children: [{ type: 'text', value: noteMarker(number) }],
         position: node.position,
       };
       return SKIP;
@@ -164,10 +164,24 @@ function notesSection(notes: Note[], title: string, original: Element): Element 
   };
 }
 
-/** One note: `[n] ` leads its first paragraph, or a paragraph of its own when the note starts with a block. */
+/**
+ * Notes are marked ①②③ (up to ㊿, then `(51)`): the link-references plugin numbers URLs `[1] [2]`, and a sentence
+ * citing a link and a note ("RFC 3013[1][1]") would otherwise be ambiguous. Circled numbers are how Chinese
+ * typesetting marks 注释, and read as note marks in English too.
+ */
+export function noteMarker(number: number | string): string {
+  const n = Number(number);
+  if (!Number.isInteger(n) || n < 1) return `(${number})`;
+  if (n <= 20) return String.fromCodePoint(0x2460 + n - 1);
+  if (n <= 35) return String.fromCodePoint(0x3251 + n - 21);
+  if (n <= 50) return String.fromCodePoint(0x32b1 + n - 36);
+  return `(${n})`;
+}
+
+/** One note: its marker leads its first paragraph, or a paragraph of its own when the note starts with a block. */
 function footnote(note: Note): Element {
   const content = trimBlank(note.content);
-  const label = `[${note.number}]`;
+  const label = noteMarker(note.number);
   const first = content[0];
   if (first?.type === 'element' && first.tagName === 'p') {
     content[0] = { ...first, children: [{ type: 'text', value: `${label} ` }, ...first.children] };
