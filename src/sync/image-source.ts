@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ImageRef } from '../render/types.js';
 import { sha256 } from '../util/hash.js';
+import { createLimiter } from '../util/limiter.js';
 import type { FileHashCache } from './file-hashes.js';
 
 /** A remote image larger than this is refused (WeChat's largest image material is 10 MB). */
@@ -63,9 +64,18 @@ export class Downloader {
   private readonly results = new Map<string, Promise<ImageBytes>>();
   private readonly deadHosts = new Map<string, string>();
   private cachedBytes = 0;
+  // A post with fifty remote images should not open fifty connections to one blog's host at once.
+  private readonly limit = createLimiter(8);
 
   /** Successful downloads kept for other posts up to this many bytes in all (failures are always remembered). */
   constructor(private readonly maxCachedBytes = 64 * 1024 * 1024) {}
+
+  /** Downloads, unless the host was found unreachable while this download waited for its turn. */
+  private fetchUnlessDead(ref: ImageRef, host: string | undefined): Promise<ImageBytes> {
+    const dead = host ? this.deadHosts.get(host) : undefined;
+    if (dead) return Promise.reject(new DownloadError(`Cannot download image \`${ref.src}\`: ${dead} (host ${host} failed earlier in this run)`, ref, undefined));
+    return download(ref);
+  }
 
   get(ref: ImageRef): Promise<ImageBytes> {
     const url = remoteUrl(ref);
@@ -74,7 +84,7 @@ export class Downloader {
     if (dead) return Promise.reject(new ImageSourceError(`Cannot download image \`${ref.src}\`: ${dead} (host ${host} failed earlier in this run)`, ref));
     let pending = this.results.get(url);
     if (!pending) {
-      pending = download(ref).then(
+      pending = this.limit(() => this.fetchUnlessDead(ref, host)).then(
         (bytes) => {
           this.cachedBytes += bytes.data.length;
           if (this.cachedBytes > this.maxCachedBytes) this.results.delete(url);
