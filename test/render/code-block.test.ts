@@ -114,6 +114,11 @@ describe('rehypeWechatCode', () => {
 
   it('marks inline code and keeps its runs of spaces', async () => {
     const { html } = await renderWith([rehypeWechatCode], 'x `a   b` y\n');
-    expect(html).toBe(`<p>x <code class="wx-inline-code">a ${NBSP} b</code> y</p>`);
+    expect(html).toBe(`<p>x <code class="wx-inline-code" style="white-space:nowrap">a ${NBSP} b</code> y</p>`);
+  });
+
+  it('keeps short inline code on one line and lets long code break', async () => {
+    const { html } = await renderWith([rehypeWechatCode], '`#[cfg]` and `java.util.concurrent.ThreadPoolExecutor`\n');
+    expect(html).toBe('<p><code class="wx-inline-code" style="white-space:nowrap">#[cfg]</code> and <code class="wx-inline-code">java.util.concurrent.ThreadPoolExecutor</code></p>');
   });
 });

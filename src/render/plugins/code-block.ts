@@ -139,9 +139,20 @@ function trimFinalNewline(children: ElementContent[]): ElementContent[] {
 
 const RUN_OF_SPACES = / {2,}/g;
 
-/** Inline code: class hook, and runs of spaces made collapse-proof (SP NBSP SP…; see ./code/lines.ts). */
+/**
+ * Inline code up to this many characters never breaks inside: browsers break `#[cfg]` after `#` and `foo-bar` after
+ * `-` at a line end, which splits an identifier in two. Longer code may still break (it could be wider than a phone).
+ */
+const NOWRAP_MAX_CHARS = 24;
+
+/** Inline code: class hook, short code kept on one line, runs of spaces made collapse-proof (SP NBSP SP…; see ./code/lines.ts). */
 function inlineCode(code: Element): void {
   code.properties.className = [...classList(code).filter((name) => !name.startsWith('language-')), 'wx-inline-code'];
+  const length = [...toString(code)].length;
+  if (length > 1 && length <= NOWRAP_MAX_CHARS) {
+    const style = typeof code.properties.style === 'string' ? code.properties.style.replace(/;?\s*$/, ';') : '';
+    code.properties.style = `${style}white-space:nowrap`;
+  }
   for (const child of code.children) {
     if (child.type === 'text' && child.value.includes('  ')) {
       child.value = child.value.replace(RUN_OF_SPACES, (run) => {
