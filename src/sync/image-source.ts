@@ -70,21 +70,22 @@ export class Downloader {
   /** Successful downloads kept for other posts up to this many bytes in all (failures are always remembered). */
   constructor(private readonly maxCachedBytes = 64 * 1024 * 1024) {}
 
-  /** Downloads, unless the host was found unreachable while this download waited for its turn. */
-  private fetchUnlessDead(ref: ImageRef, host: string | undefined): Promise<ImageBytes> {
-    const dead = host ? this.deadHosts.get(host) : undefined;
-    if (dead) return Promise.reject(new DownloadError(`Cannot download image \`${ref.src}\`: ${dead} (host ${host} failed earlier in this run)`, ref, undefined));
-    return download(ref);
+  /** Rejects at once when `host` was found unreachable earlier in this run. */
+  private refuseDeadHost(ref: ImageRef, host: string | undefined): Promise<never> | undefined {
+    const code = host ? this.deadHosts.get(host) : undefined;
+    if (!code) return undefined;
+    return Promise.reject(new ImageSourceError(`Cannot download image \`${ref.src}\`: ${code} (host ${host} failed earlier in this run)`, ref));
   }
 
   get(ref: ImageRef): Promise<ImageBytes> {
     const url = remoteUrl(ref);
     const host = hostOf(url);
-    const dead = host ? this.deadHosts.get(host) : undefined;
-    if (dead) return Promise.reject(new ImageSourceError(`Cannot download image \`${ref.src}\`: ${dead} (host ${host} failed earlier in this run)`, ref));
+    const refused = this.refuseDeadHost(ref, host);
+    if (refused) return refused;
     let pending = this.results.get(url);
     if (!pending) {
-      pending = this.limit(() => this.fetchUnlessDead(ref, host)).then(
+      // The host may be found unreachable while this download waits for its turn.
+      pending = this.limit(() => this.refuseDeadHost(ref, host) ?? download(ref)).then(
         (bytes) => {
           this.cachedBytes += bytes.data.length;
           if (this.cachedBytes > this.maxCachedBytes) this.results.delete(url);
