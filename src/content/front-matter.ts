@@ -87,9 +87,6 @@ const META_CONTINUATION = /^ {4,}(\S.*)$/;
  * body text ("author: Ir1d, …" printed as the first paragraph).
  */
 export function parseMetaBlock(input: string): FrontMatterResult | undefined {
-  const firstEnd = input.indexOf('\n');
-  const first = META_LINE.exec(input.slice(0, firstEnd === -1 ? input.length : firstEnd).replace(/\r$/, ''));
-  if (!first || !META_KEYS.has(first[1]!.toLowerCase())) return undefined;
   const data: Record<string, unknown> = {};
   let key: string | undefined;
   let end = 0;
@@ -102,6 +99,7 @@ export function parseMetaBlock(input: string): FrontMatterResult | undefined {
     const continuation = entry ? undefined : META_CONTINUATION.exec(line);
     if (entry) {
       key = entry[1]!.toLowerCase();
+      if (lines === 0 && !META_KEYS.has(key)) return undefined;
       data[key] = data[key] === undefined ? entry[2]!.trim() : `${String(data[key])} ${entry[2]!.trim()}`;
     } else if (continuation && key) {
       data[key] = `${String(data[key])} ${continuation[1]!.trim()}`.trim();

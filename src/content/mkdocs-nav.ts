@@ -12,7 +12,7 @@
  * (`!!python/name:material.extensions.emoji.twemoji`, `!ENV`) that a strict YAML loader refuses; they are irrelevant
  * here and read as plain values.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 
@@ -24,21 +24,24 @@ export interface MkdocsNav {
 }
 
 const CONFIG_NAMES = ['mkdocs.yml', 'mkdocs.yaml'];
-const cache = new Map<string, MkdocsNav | undefined>();
+/** Parsed navigations by file, re-read when the file changes (a long-lived process sees edits). */
+const cache = new Map<string, { mtimeMs: number; nav: MkdocsNav | undefined }>();
 
-/** The navigation of the MkDocs site the posts root belongs to, if any (read once per root and process). */
+/** The navigation of the MkDocs site the posts root belongs to, if any. */
 export function mkdocsNav(root: string): MkdocsNav | undefined {
-  if (cache.has(root)) return cache.get(root);
-  let nav: MkdocsNav | undefined;
   for (const dir of [root, path.dirname(root)]) {
-    const file = CONFIG_NAMES.map((name) => path.join(dir, name)).find((candidate) => existsSync(candidate));
-    if (file) {
-      nav = readNav(file);
-      break;
+    for (const name of CONFIG_NAMES) {
+      const file = path.join(dir, name);
+      const mtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+      if (mtimeMs === undefined) continue;
+      const cached = cache.get(file);
+      if (cached?.mtimeMs === mtimeMs) return cached.nav;
+      const nav = readNav(file);
+      cache.set(file, { mtimeMs, nav });
+      return nav;
     }
   }
-  cache.set(root, nav);
-  return nav;
+  return undefined;
 }
 
 /** Title of the page at `absPath` in the site's navigation. */

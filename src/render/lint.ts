@@ -21,6 +21,7 @@ function inlineSvgBytes(html: string): number {
   }
   return bytes;
 }
+
 /** media/uploadimg takes jpg/png strictly under 1 MB (wechat-api.md §4.1); anything else is converted by the sync. */
 const UPLOADIMG_FORMATS = new Set<ImageFormat>(['jpeg', 'png', 'apng']);
 
@@ -44,15 +45,14 @@ export async function lintArticle(article: RenderedPost, post: Post, config: Wxm
       problem(file, `Title is ${chars(article.title)} characters, over the documented ${lint.titleWarn}: it may be cut in chat lists`, at('title'), 'title-long', 'warning'),
     );
   }
+  const writtenAuthor = post.keyOrigin.author ?? 'author';
   if (article.authorShortened) {
-    const written = post.keyOrigin.author ?? 'author';
     out.push(
-      problem(file, `\`${written}\` is ${chars(post.meta.author ?? '')} characters, over WeChat's ${lint.authorMax}: the byline was shortened to \`${article.author}\` (add \`author:\` to choose it)`, at('author'), 'author-shortened', 'warning'),
+      problem(file, `\`${writtenAuthor}\` is ${chars(post.meta.author ?? '')} characters, over WeChat's ${lint.authorMax}: the byline was shortened to \`${article.author}\` (add \`author:\` to choose it)`, at('author'), 'author-shortened', 'warning'),
     );
   } else if (article.author && chars(article.author) > lint.authorMax) {
-    const written = post.keyOrigin.author ?? 'author';
     out.push(
-      problem(file, `Author is ${chars(article.author)} characters, WeChat allows ${lint.authorMax}: shorten \`${written}\` or set \`author:\` in the front matter`, at('author'), 'author-too-long', 'error'),
+      problem(file, `Author is ${chars(article.author)} characters, WeChat allows ${lint.authorMax}: shorten \`${writtenAuthor}\` or set \`author:\` in the front matter`, at('author'), 'author-too-long', 'error'),
     );
   }
   if (article.digestShortened) {

@@ -206,8 +206,9 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
       return [...failed, ...unchanged, ...pending.map((a) => fail(a, { message: error.message, ...where }))];
     }
     const inputs = collectInputs(ctx.root, [...refs, rendered.cover], [...sources, coverSource]);
-    // Files pulled into code blocks (`--8<--`) are inputs too: editing one must update the draft.
-    for (const include of rendered.includes ?? []) {
+    // Other files the render read (`--8<--` snippets, mkdocs.yml for a nav title) are inputs too: editing one must
+    // update the draft.
+    for (const include of rendered.includes) {
       const digest = await ctx.hashes.hash(include);
       if (digest) inputs[path.relative(ctx.root, include).split(path.sep).join('/')] = digest;
     }

@@ -142,8 +142,16 @@ function convertContainerAt(children: ElementContent[] | Root['children'], i: nu
   return true;
 }
 
-/** A line that is a container fence: `::: name …` or a bare `:::`. */
-const FENCE_LINE = /^[ \t]*:{3,}(?:[ \t]*[\w-].*)?[ \t]*$/;
+/** A bare closing fence line: `:::`. */
+const BARE_FENCE = /^[ \t]*:{3,}[ \t]*$/;
+
+/** Whether a line of inline content opens a container (`::: name …`) or closes one (`:::` alone). */
+function fenceKind(line: ElementContent[]): 'open' | 'close' | undefined {
+  const lead = line[0];
+  if (lead?.type !== 'text') return undefined;
+  if (line.length === 1 && BARE_FENCE.test(lead.value)) return 'close';
+  return ANY_CONTAINER_OPEN.test(lead.value) ? 'open' : undefined;
+}
 
 /**
  * Splits paragraphs at lines that are container fences, so that each fence is a paragraph of its own (or starts
@@ -154,26 +162,20 @@ function splitAtFenceLines(children: ElementContent[] | Root['children']): void 
   for (let i = children.length - 1; i >= 0; i--) {
     const p = children[i]!;
     if (p.type !== 'element' || p.tagName !== 'p') continue;
+    if (!p.children.some((child) => child.type === 'text' && child.value.includes(':::'))) continue;
     const lines = inlineLines(p.children);
-    if (lines.length < 3) continue;
-    const cuts: number[] = [];
-    for (let k = 1; k < lines.length - 1; k++) {
-      const only = lines[k]!.length === 1 ? lines[k]![0] : undefined;
-      const lead = lines[k]![0];
-      if ((only?.type === 'text' && FENCE_LINE.test(only.value)) || (lead?.type === 'text' && ANY_CONTAINER_OPEN.test(lead.value))) cuts.push(k);
-    }
-    if (cuts.length === 0) continue;
-    // A closing fence ends its part; an opening fence starts one.
+    const kinds = lines.map((line, k) => (k > 0 && k < lines.length - 1 ? fenceKind(line) : undefined));
+    if (!kinds.some(Boolean)) continue;
+    // An opening fence starts a part; a closing fence ends one.
     const parts: ElementContent[][][] = [];
     let current: ElementContent[][] = [];
     lines.forEach((line, k) => {
-      const closing = cuts.includes(k) && line.length === 1 && line[0]!.type === 'text' && /^[ \t]*:{3,}[ \t]*$/.test(line[0]!.value);
-      if (cuts.includes(k) && !closing && current.length > 0) {
+      if (kinds[k] === 'open' && current.length > 0) {
         parts.push(current);
         current = [];
       }
       current.push(line);
-      if (closing) {
+      if (kinds[k] === 'close') {
         parts.push(current);
         current = [];
       }
