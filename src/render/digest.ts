@@ -1,4 +1,5 @@
 import type { Element, ElementContent, Root } from 'hast';
+import { hasClass } from './util/class-names.js';
 
 /**
  * The default digest (摘要) when a post has none: the start of its text, whitespace collapsed, cut at a sentence or
@@ -47,17 +48,12 @@ function paragraphText(children: ElementContent[]): string | undefined {
   for (const child of children) {
     if (child.type === 'text') text += child.value;
     else if (child.type === 'element') {
-      const part = isInlineMath(child) ? simpleTex(child) : child.tagName === 'svg' ? undefined : paragraphText(child.children);
+      const part = hasClass(child, 'wx-math-inline') ? simpleTex(child) : child.tagName === 'svg' ? undefined : paragraphText(child.children);
       if (part === undefined) return undefined;
       text += part;
     }
   }
   return text;
-}
-
-function isInlineMath(element: Element): boolean {
-  const names = element.properties.className;
-  return Array.isArray(names) && names.includes('wx-math-inline');
 }
 
 function simpleTex(element: Element): string | undefined {

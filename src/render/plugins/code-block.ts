@@ -23,14 +23,9 @@ import type { VFile } from 'vfile';
 import { defaultRenderSettings } from '../types.js';
 import { highlighter, resolveLanguage } from './code/languages.js';
 import { NBSP, renderLines } from './code/lines.js';
+import { classList } from '../util/class-names.js';
 
 const CODE_BODY_STYLE = 'display:block;overflow-x:auto;white-space:nowrap;';
-
-function classList(element: Element): string[] {
-  const value = element.properties.className;
-  if (Array.isArray(value)) return value.map(String);
-  return typeof value === 'string' ? String(value).split(/\s+/) : [];
-}
 
 function isMath(element: Element): boolean {
   return classList(element).includes('language-math');

@@ -2,6 +2,7 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toString as hastToString } from 'hast-util-to-string';
 import { SKIP, visit } from 'unist-util-visit';
 import { treeIsCjk } from '../util/lang.js';
+import { classList } from '../util/class-names.js';
 
 /**
  * GFM footnotes. remark-rehype links each reference `sup > a[href=#user-content-fn-x]` to a trailing
@@ -215,7 +216,3 @@ function trimBlank(children: ElementContent[]): ElementContent[] {
   return out;
 }
 
-function classList(node: Element): string[] {
-  const current = node.properties.className;
-  return Array.isArray(current) ? current.map(String) : current ? String(current).split(/\s+/).filter(Boolean) : [];
-}

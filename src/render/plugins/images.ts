@@ -6,6 +6,7 @@ import { defaultRenderSettings, type ImageRef } from '../types.js';
 import { classifyImageSrc } from '../util/image-src.js';
 import { captionFor } from './images/caption.js';
 import { imageStyle } from './images/size.js';
+import { addClass } from '../util/class-names.js';
 
 /**
  * Images: collects every `<img>` (Markdown or raw HTML) as an `ImageRef` in `file.data.images` (document order; the
@@ -121,13 +122,6 @@ function stringProperty(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   return '';
-}
-
-function addClass(node: Element, name: string): void {
-  const current = node.properties.className;
-  const list = Array.isArray(current) ? current.map(String) : current ? String(current).split(/\s+/) : [];
-  if (!list.includes(name)) list.push(name);
-  node.properties.className = list.filter(Boolean);
 }
 
 /** `./%E5%9B%BE.png` → `./图.png` for messages (Markdown URL-encodes non-ASCII file names). */

@@ -1,6 +1,8 @@
 import type { Element, ElementContent, Root } from 'hast';
 import type { Transformer } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
+import { toString } from 'hast-util-to-string';
+import { classList, hasClass } from '../util/class-names.js';
 
 /**
  * Themes justify body text (`text-align: justify`, the usual look of Chinese articles). A line cannot break inside
@@ -18,11 +20,6 @@ const MIN_WIDE_EM = 5;
 
 const BLOCK_TAGS = new Set(['p', 'section', 'div', 'table', 'pre', 'ul', 'ol', 'blockquote', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
-function classes(node: Element): string[] {
-  const value = node.properties.className;
-  return Array.isArray(value) ? value.map(String) : [];
-}
-
 function emWidthOfText(text: string): number {
   let em = 0;
   for (const char of text) em += char.charCodeAt(0) > 0x2e7f ? 1 : 0.55;
@@ -34,24 +31,18 @@ function svgWidthEm(svg: Element): number {
   return match ? Number(match[1]) : 0;
 }
 
-function textOf(node: Element): string {
-  let text = '';
-  for (const child of node.children) text += child.type === 'text' ? child.value : child.type === 'element' ? textOf(child) : '';
-  return text;
-}
-
 /** Whether the block's own inline content (not nested blocks) holds a wide unbreakable piece. */
 function holdsWideUnbreakable(children: ElementContent[]): boolean {
   for (const child of children) {
     if (child.type !== 'element') continue;
-    const names = classes(child);
+    const names = classList(child);
     if (names.includes('wx-math-inline')) {
       const svg = child.children.find((c): c is Element => c.type === 'element' && c.tagName === 'svg');
       if (svg && svgWidthEm(svg) >= MIN_WIDE_EM) return true;
       continue;
     }
     if (child.tagName === 'code') {
-      if (emWidthOfText(textOf(child)) >= MIN_WIDE_EM) return true;
+      if (emWidthOfText(toString(child)) >= MIN_WIDE_EM) return true;
       continue;
     }
     if (child.tagName === 'svg') continue;
@@ -64,8 +55,8 @@ function holdsWideUnbreakable(children: ElementContent[]): boolean {
 function isTightListItem(node: Element): boolean {
   return (
     node.tagName === 'section' &&
-    classes(node).includes('wx-li') &&
-    node.children.some((child) => child.type === 'element' && child.tagName === 'span' && classes(child).includes('wx-li-body'))
+    hasClass(node, 'wx-li') &&
+    node.children.some((child) => child.type === 'element' && child.tagName === 'span' && hasClass(child, 'wx-li-body'))
   );
 }
 

@@ -24,6 +24,7 @@ import type { Transformer } from 'unified';
 import type { VFile } from 'vfile';
 import { defaultRenderSettings, type LinkRef } from '../types.js';
 import { treeIsCjk } from '../util/lang.js';
+import { classList } from '../util/class-names.js';
 
 const WECHAT_HOST = 'mp.weixin.qq.com';
 
@@ -79,12 +80,6 @@ export function textIsUrl(text: string, url: string): boolean {
       .replace(/\/+$/, '')
       .toLowerCase();
   return text.trim() !== '' && normalize(text) === normalize(url);
-}
-
-function classList(element: Element): string[] {
-  const value = element.properties.className;
-  if (Array.isArray(value)) return value.map(String);
-  return typeof value === 'string' ? String(value).split(/\s+/) : [];
 }
 
 /** The text a reader sees for a link: its text, or the alt of an image inside it. */

@@ -27,6 +27,7 @@
  */
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { Transformer } from 'unified';
+import { classList } from '../util/class-names.js';
 
 const UL_MARKERS = ['•', '◦', '▪'] as const;
 const OL_STYLES = ['1', 'a', 'i'] as const;
@@ -46,12 +47,6 @@ const BLOCK_TAGS = new Set([
 
 /** Blocks the marker can sit inside of (inline at their start). */
 const MARKER_HOSTS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
-
-function classList(element: Element): string[] {
-  const value = element.properties.className;
-  if (Array.isArray(value)) return value.map(String);
-  return typeof value === 'string' ? String(value).split(/\s+/) : [];
-}
 
 function isFootnotes(element: Element): boolean {
   return element.properties.dataFootnotes !== undefined || classList(element).includes('footnotes');

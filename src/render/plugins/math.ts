@@ -28,6 +28,7 @@ import type { VFile } from 'vfile';
 import { definesMacros, renderTexToSvg, resetUserMacros, TexRenderError } from '../math/engine.js';
 import { cloneElement, drawsSomething, prepareMathSvg } from '../math/svg.js';
 import { defaultRenderSettings } from '../types.js';
+import { classList } from '../util/class-names.js';
 
 /** Structural style of the display wrapper: centred, never wider than the column, scrolls sideways if needed. */
 export const DISPLAY_WRAPPER_STYLE = 'display:block;max-width:100%;overflow-x:auto;overflow-y:hidden;text-align:center';
@@ -87,11 +88,6 @@ function render(tex: string, display: boolean, context: string): Rendered {
 interface MathNode {
   tex: string;
   display: boolean;
-}
-
-function classList(node: Element): string[] {
-  const value = node.properties.className;
-  return Array.isArray(value) ? value.map(String) : [];
 }
 
 function isMathCode(node: Element): boolean {

@@ -3,6 +3,7 @@ import { toString as hastToString } from 'hast-util-to-string';
 import { SKIP, visit } from 'unist-util-visit';
 import { parseStyle, serializeStyle } from './images/size.js';
 import { textWidth } from '../../util/text-width.js';
+import { addClass, hasClass } from '../util/class-names.js';
 
 /**
  * Tables on a phone: WeChat's column is ~340px, so a table sized to fit squashes every column until Chinese text
@@ -100,17 +101,3 @@ function descendants(table: Element, tagName: string): Element[] {
   return found;
 }
 
-function classList(node: Element): string[] {
-  const current = node.properties.className;
-  return Array.isArray(current) ? current.map(String) : current ? String(current).split(/\s+/).filter(Boolean) : [];
-}
-
-function hasClass(node: Element, name: string): boolean {
-  return classList(node).includes(name);
-}
-
-function addClass(node: Element, name: string): void {
-  const list = classList(node);
-  if (!list.includes(name)) list.push(name);
-  node.properties.className = list;
-}

@@ -1,5 +1,6 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { SKIP, visit } from 'unist-util-visit';
+import { addClass, removeClass } from '../util/class-names.js';
 
 /**
  * GFM task items. WeChat drops `<input>` (wechat-api.md §12), so a checkbox would vanish and leave `todo` looking
@@ -73,21 +74,3 @@ function firstSignificant(children: ElementContent[]): number {
   return index === -1 ? children.length : index;
 }
 
-function classList(node: Element): string[] {
-  const current = node.properties.className;
-  return Array.isArray(current) ? current.map(String) : current ? String(current).split(/\s+/).filter(Boolean) : [];
-}
-
-function addClass(node: Element, name: string): void {
-  const list = classList(node);
-  if (!list.includes(name)) list.push(name);
-  node.properties.className = list;
-}
-
-function removeClass(node: Element, name: string): void {
-  const list = classList(node);
-  if (!list.includes(name)) return;
-  const rest = list.filter((item) => item !== name);
-  if (rest.length > 0) node.properties.className = rest;
-  else delete node.properties.className;
-}
