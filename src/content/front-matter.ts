@@ -1,5 +1,5 @@
-import matter from 'gray-matter';
 import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml, YAMLParseError, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 
 export interface FrontMatterResult {
   /** The parsed front matter (empty object when there is none). */
@@ -29,41 +29,101 @@ export class FrontMatterError extends Error {
   }
 }
 
-const tomlEngine = { toml: (input: string) => parseToml(input) as object };
-
 export interface FrontMatterOptions {
   /** Also read a MkDocs meta-data block (see `parseMetaBlock`). */
   metaBlock?: boolean;
 }
 
 /**
- * Splits YAML (`---`) or TOML (`+++`, as in Hugo and Zola) front matter from a post, or with `metaBlock` a MkDocs
- * meta-data block. gray-matter always gets an options object: without one it caches results by input string and
- * hands back shared (mutable) objects.
+ * The opening line of a front-matter block: `---` (YAML), `+++` (TOML, as in Hugo and Zola), or `---<lang>` (the
+ * gray-matter / Jekyll convention for naming the language). Only YAML and TOML are data; `---js`, `---coffee`… are
+ * refused, since reading them means running them (docs/security.md).
+ */
+const OPENING = /^(---|\+\+\+)([^\r\n]*?)[ \t]*\r?(?:\n|$)/;
+const DATA_LANGUAGES = new Map([
+  ['yaml', 'yaml'],
+  ['yml', 'yaml'],
+  ['toml', 'toml'],
+] as const);
+
+/**
+ * YAML as js-yaml (and so gray-matter, Jekyll, Hexo) reads front matter: YAML 1.2 core plus `!!timestamp` dates and
+ * `<<` merge keys. Aliases are capped (a "billion laughs" post is refused, not expanded).
+ */
+const YAML_OPTIONS: ParseOptions & SchemaOptions & ToJSOptions & DocumentOptions = { customTags: ['timestamp'], merge: true, maxAliasCount: 100, logLevel: 'error' };
+
+/**
+ * Splits YAML (`---`) or TOML (`+++`) front matter from a post, or with `metaBlock` a MkDocs meta-data block. The
+ * block runs from the opening line to the first line that is the same delimiter alone; a block that is never closed
+ * is an error at line 1 (it would otherwise swallow the whole post).
  */
 export function parseFrontMatter(source: string, options: FrontMatterOptions = {}): FrontMatterResult {
   const input = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-  const isToml = input.startsWith('+++');
-  let parsed: matter.GrayMatterFile<string>;
-  try {
-    parsed = isToml
-      ? matter(input, { language: 'toml', delimiters: '+++', engines: tomlEngine })
-      : matter(input, { engines: tomlEngine });
-  } catch (error) {
-    throw toFrontMatterError(error, isToml);
+  const opening = OPENING.exec(input);
+  // `----` or `--- title` is a thematic break or text, not a delimiter: only `---`, `+++` and `---word` open a block.
+  const tag = opening?.[2] ?? '';
+  if (!opening || (tag !== '' && !/^[A-Za-z][\w-]*$/.test(tag))) {
+    return (options.metaBlock && parseMetaBlock(input)) || { data: {}, format: 'none', body: input, lines: 0, raw: '' };
   }
-  const hasFrontMatter = input.length !== parsed.content.length;
-  if (!hasFrontMatter) return (options.metaBlock && parseMetaBlock(input)) || { data: {}, format: 'none', body: input, lines: 0, raw: '' };
-  const prefix = input.slice(0, input.length - parsed.content.length);
-  const lines = countNewlines(prefix);
-  const data = (parsed.data ?? {}) as Record<string, unknown>;
-  return {
-    data: { ...data },
-    format: isToml ? 'toml' : 'yaml',
-    body: '\n'.repeat(lines) + parsed.content,
-    lines,
-    raw: parsed.matter,
-  };
+  const delimiter = opening[1]!;
+  const language = tag ? DATA_LANGUAGES.get(tag.toLowerCase() as 'yaml') : delimiter === '+++' ? 'toml' : 'yaml';
+  if (!language) {
+    throw new FrontMatterError(`Front matter in \`${tag}\` is not allowed: front matter is data, written in YAML (---) or TOML (+++)`, 1, 1);
+  }
+  const close = findClosing(input, opening[0].length, delimiter);
+  if (!close) throw new FrontMatterError(`Front matter opened with \`${delimiter}\` at line 1 is never closed by a \`${delimiter}\` line`, 1, 1);
+  // `raw` starts with the rest of the opening line (its newline), as the line arithmetic below and lineOfKey expect.
+  const raw = input.slice(opening[0].length - 1 - (opening[0].endsWith('\r\n') ? 1 : 0), close.start);
+  const data = language === 'toml' ? parseTomlBlock(raw) : parseYamlBlock(raw);
+  const lines = countNewlines(input.slice(0, close.end));
+  return { data, format: language, body: '\n'.repeat(lines) + input.slice(close.end), lines, raw };
+}
+
+/** The closing delimiter line after `from`: its start, and the offset just after its newline. */
+function findClosing(input: string, from: number, delimiter: string): { start: number; end: number } | undefined {
+  let at = from;
+  while (at <= input.length) {
+    const newline = input.indexOf('\n', at);
+    const lineEnd = newline === -1 ? input.length : newline;
+    if (input.slice(at, lineEnd).replace(/[ \t\r]+$/, '') === delimiter) return { start: at, end: newline === -1 ? input.length : newline + 1 };
+    if (newline === -1) return undefined;
+    at = newline + 1;
+  }
+  return undefined;
+}
+
+function parseYamlBlock(raw: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = parseYaml(raw, YAML_OPTIONS);
+  } catch (error) {
+    // Positions count lines of `raw`, which starts with the opening line's newline: raw line N is file line N.
+    const e = error as { message?: string; linePos?: [{ line: number; col: number }] };
+    const at = e.linePos?.[0];
+    const reason = (e.message ?? 'syntax error').split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    if (!(error instanceof YAMLParseError) && !at) throw new FrontMatterError(`Invalid YAML front matter: ${reason}`, 1);
+    throw new FrontMatterError(`Invalid YAML front matter: ${reason}`, at?.line ?? 1, at?.col);
+  }
+  return toRecord(value, 'YAML');
+}
+
+function parseTomlBlock(raw: string): Record<string, unknown> {
+  try {
+    return toRecord(parseToml(raw), 'TOML');
+  } catch (error) {
+    if (error instanceof FrontMatterError) throw error;
+    // smol-toml counts lines of the text after the opening `+++`, which starts with that line's newline.
+    const e = error as { message?: string; line?: number; column?: number };
+    const message = (e.message ?? 'invalid TOML').split('\n')[0]!.replace(/^Invalid TOML document: /, '');
+    throw new FrontMatterError(`Invalid TOML front matter: ${message}`, typeof e.line === 'number' ? e.line : 1, e.column);
+  }
+}
+
+/** Front matter is a mapping of keys; an empty block is no keys; a list or a bare string is an error. */
+function toRecord(value: unknown, language: string): Record<string, unknown> {
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new FrontMatterError(`Invalid ${language} front matter: expected \`key: value\` lines`, 2);
+  return { ...(value as Record<string, unknown>) };
 }
 
 /**
@@ -118,20 +178,6 @@ function countNewlines(text: string): number {
   let count = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
   return count;
-}
-
-function toFrontMatterError(error: unknown, isToml: boolean): FrontMatterError {
-  const e = error as { message?: string; reason?: string; mark?: { line: number; column: number }; line?: number; column?: number };
-  if (isToml) {
-    // smol-toml counts lines of the text after the opening `+++`, which starts with that line's newline.
-    const line = typeof e.line === 'number' ? e.line : 1;
-    const message = (e.message ?? 'invalid TOML').split('\n')[0]!.replace(/^Invalid TOML document: /, '');
-    return new FrontMatterError(`Invalid TOML front matter: ${message}`, line, e.column);
-  }
-  // js-yaml's mark is 0-based within the text after `---`, which starts with that line's newline.
-  const line = e.mark ? e.mark.line + 1 : 1;
-  const column = e.mark ? e.mark.column + 1 : undefined;
-  return new FrontMatterError(`Invalid YAML front matter: ${e.reason ?? e.message ?? 'syntax error'}`, line, column);
 }
 
 /**

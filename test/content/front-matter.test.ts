@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/load.js';
 import { FrontMatterError, lineOfKey, parseFrontMatter } from '../../src/content/front-matter.js';
@@ -73,6 +76,35 @@ describe('parseFrontMatter', () => {
     expect(lineOfKey(fm, 'missing')).toBe(1);
     const toml = parseFrontMatter('+++\ntitle = "a"\nbanner = "b.png"\n+++\n');
     expect(lineOfKey(toml, 'banner')).toBe(3);
+  });
+
+  it('refuses front matter in any language but YAML and TOML, without running it (an error at line 1)', () => {
+    const marker = path.join(os.tmpdir(), `wxmp-fm-${process.pid}`);
+    const js = `---js\n{ title: (function(){ require("fs").writeFileSync(${JSON.stringify(marker)}, "x"); return "x" })() }\n---\nbody\n`;
+    for (const source of [js, '---javascript\nmodule.exports = {}\n---\n', '---coffee\ntitle: "x"\n---\n']) {
+      expect(() => parseFrontMatter(source)).toThrow(/is not allowed: front matter is data, written in YAML \(---\) or TOML \(\+\+\+\)/);
+    }
+    expect(existsSync(marker)).toBe(false);
+    const post = parsePost('posts/js.md', '/x/posts/js.md', js, config);
+    expect(post.messages.map((m) => [m.line, m.ruleId, m.fatal])).toEqual([[1, 'front-matter-syntax', true]]);
+    expect(parseFrontMatter('---yaml\ntitle: y\n---\n').data.title).toBe('y');
+    expect(parseFrontMatter('---toml\ntitle = "t"\n---\n').data.title).toBe('t');
+  });
+
+  it('reads YAML as blogs write it (dates, merge keys) and refuses alias bombs and non-mapping blocks', () => {
+    const fm = parseFrontMatter('---\ndate: 2023-01-02\nbase: &b {x: 1}\nchild:\n  <<: *b\n  y: 2\n---\n');
+    expect(fm.data.date).toBeInstanceOf(Date);
+    expect(fm.data.child).toEqual({ x: 1, y: 2 });
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghij'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`)].join('\n');
+    expect(() => parseFrontMatter(`---\n${bomb}\n---\n`)).toThrow(FrontMatterError);
+    expect(() => parseFrontMatter('---\n- a\n- b\n---\n')).toThrow(/expected `key: value` lines/);
+    expect(parseFrontMatter('---\n---\nbody').data).toEqual({});
+  });
+
+  it('reports a block that is never closed at line 1, and leaves `----` and `--- text` to Markdown', () => {
+    expect(() => parseFrontMatter('---\ntitle: x\n\nbody\n')).toThrow(/never closed/);
+    expect(parseFrontMatter('----\n\ntext\n').format).toBe('none');
+    expect(parseFrontMatter('--- a thematic break? no, text\n').format).toBe('none');
   });
 
   it('does not share parsed objects between calls (gray-matter caches without options)', () => {

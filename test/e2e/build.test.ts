@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import matter from 'gray-matter';
+import { parse as parseYaml } from 'yaml';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, repoRoot, runCli } from '../helpers/cli.js';
@@ -82,7 +82,7 @@ describe('wxmp build (CLI process)', () => {
 });
 
 describe('action.yml', () => {
-  const action = matter(`---\n${readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')}\n---\n`, {}).data as {
+  const action = parseYaml(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')) as {
     inputs: Record<string, unknown>;
     runs: { using: string; steps: { name?: string; run?: string; env?: Record<string, string> }[] };
   };
