@@ -55,6 +55,37 @@ const lintSchema = z
   })
   .strict();
 
+/**
+ * Limits checked before a post is parsed (docs/security.md): pathological Markdown (a 10,000-deep list, 100,000 `>`
+ * on a line) makes the parser slow in the square of its size, so such a post is refused with the numbers in the error
+ * instead of hanging a build. Real posts are far below them (the largest of our corpus: 126 KB, lines of 2,300
+ * characters, nesting 8); raise one here for a post that needs it.
+ */
+const limitsSchema = z
+  .object({
+    /** A post file larger than this many bytes is refused before it is read. */
+    postBytes: z.number().int().positive().default(4 * 1024 * 1024),
+    /** Longest line, in characters. */
+    lineChars: z.number().int().positive().default(20_000),
+    /** Deepest nesting of block quotes, list items and indented blocks on one line. */
+    nesting: z.number().int().positive().default(64),
+    /** A local or remote image (or cover) larger than this many bytes is refused before it is read. */
+    imageBytes: z.number().int().positive().default(20 * 1024 * 1024),
+  })
+  .strict();
+
+const remoteImagesSchema = z
+  .object({
+    /**
+     * Hosts whose images may be downloaded although they resolve to a loopback, private or link-local address (an
+     * intranet image server): `['img.corp.example', '10.0.0.5']`. Everything else on those ranges is refused.
+     */
+    allowHosts: z.array(z.string().min(1)).default([]),
+    /** Give up a download after this many milliseconds (redirects included). */
+    timeoutMs: z.number().int().positive().default(30_000),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** Globs of posts, relative to the root. */
@@ -84,6 +115,8 @@ export const configSchema = z
       .prefault({}),
     render: renderSchema.prefault({}),
     lint: lintSchema.prefault({}),
+    limits: limitsSchema.prefault({}),
+    remoteImages: remoteImagesSchema.prefault({}),
     /** Output folder of `wxmp build`, relative to the root. */
     outDir: z.string().default('out'),
     /** API origin (default https://api.weixin.qq.com). Env WXMP_API_BASE wins. */
