@@ -119,7 +119,7 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
     }
     return call;
   };
-  const downloader = new Downloader();
+  const downloader = new Downloader({ ...ctx.config.remoteImages, maxBytes: ctx.config.limits.imageBytes });
   const uploaderFor = (account: ResolvedAccount) => {
     let uploader = uploaders.get(account.appId);
     if (!uploader) {

@@ -1,8 +1,9 @@
 /**
  * Remote images (on hosts other than WeChat's) during sync and plan, against a local image server and the emulator:
- * downloaded once per URL, never by a plan, and an unreachable host is not asked again for every image it serves.
+ * downloaded once per URL, never by a plan, and an unreachable host is not asked again for every image it serves. The
+ * image server is on 127.0.0.1, which a post may only reach when the config allow-lists it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,8 +51,9 @@ function post(title: string, ...images: string[]): string {
   return `---\ntitle: ${title}\n---\n\n正文。\n\n${images.map((src) => `![图](${src})`).join('\n\n')}\n`;
 }
 
-async function repo(): Promise<string> {
-  return makeRepo({
+/** The posts repo, with 127.0.0.1 (the image server's host) allow-listed unless `allowLocal` is false. */
+async function repo(allowLocal = true): Promise<string> {
+  const root = await makeRepo({
     posts: 0,
     extra: {
       'a.md': post('甲：远程图片', `${origin}/logo.png`),
@@ -61,6 +63,8 @@ async function repo(): Promise<string> {
       'e.md': post('戊：同一个不可达主机', `${DEAD}/two.png`),
     },
   });
+  if (allowLocal) writeFileSync(path.join(root, 'wxmp.config.mjs'), "export default { remoteImages: { allowHosts: ['127.0.0.1'] } };\n");
+  return root;
 }
 
 describe('remote images', () => {
@@ -98,5 +102,22 @@ describe('remote images', () => {
       line: 7,
       message: `Cannot download image \`${DEAD}/two.png\`: ECONNREFUSED (host ${dead} failed earlier in this run)`,
     });
+  });
+
+  it('refuses an image on a loopback address without the allow-list, at its line, without asking the server', async () => {
+    const root = await makeRepo({ posts: 0, extra: { 'local.md': post('己：本机图片', `${origin}/x.png`) } });
+    hits.length = 0;
+    const result = await runCli(['sync', '--root', root, '--json'], { env: env() });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    const refusal =
+      `Refused to download image \`${origin}/x.png\`: 127.0.0.1 is a loopback address ` +
+      '(posts may not reach internal addresses; allow a host with remoteImages.allowHosts in wxmp.config.ts)';
+    expect(report.posts).toEqual([expect.objectContaining({ source: 'posts/local.md', error: expect.objectContaining({ line: 7, message: refusal }) })]);
+    const human = await runCli(['sync', '--root', root], { env: env() });
+    expect(human.code).toBe(1);
+    expect(human.stdout + human.stderr).toContain(`posts/local.md:7`);
+    expect(human.stdout + human.stderr).toContain(refusal);
+    expect(hits).toEqual([]);
   });
 });
