@@ -1,3 +1,4 @@
+import { ApiBaseError, checkApiBase } from '../config/api-base.js';
 import type { WxmpConfig } from '../config/schema.js';
 
 /** An account ready to be called. The secret is held here and never printed. */
@@ -22,13 +23,49 @@ export function secretEnvName(name: string, explicit?: string): string {
   return explicit ?? `WECHAT_APP_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
 }
 
+/** Where an account's requests go. */
+interface Transport {
+  apiBase?: string;
+  proxy?: string;
+}
+
+/** An account's own settings (none for the WECHAT_APP_ID account). */
+interface OwnTransport {
+  name: string;
+  apiBase?: string;
+  proxy?: string;
+}
+
+/** The API base and where it was set (for error messages): the real environment wins, then the account, then the config. */
+function pickApiBase(config: WxmpConfig, env: NodeJS.ProcessEnv, own?: OwnTransport): { value?: string; from: string } {
+  if (env.WXMP_API_BASE) return { value: env.WXMP_API_BASE, from: 'WXMP_API_BASE' };
+  if (own?.apiBase) return { value: own.apiBase, from: `accounts.${own.name}.apiBase` };
+  return { value: config.apiBase, from: 'apiBase in the config' };
+}
+
+/**
+ * The API base and proxy of an account, checked before any credential is sent: a base that would leak the AppSecret
+ * is an error naming where it was set. `env` is the real environment: `.env` cannot set these (docs/security.md,
+ * "Where credentials go").
+ */
+function resolveTransport(config: WxmpConfig, env: NodeJS.ProcessEnv, own?: OwnTransport): Transport | { error: string } {
+  const proxy = env.WXMP_PROXY || own?.proxy || config.proxy || undefined;
+  const apiBase = pickApiBase(config, env, own);
+  if (!apiBase.value) return { proxy };
+  try {
+    checkApiBase(apiBase.value, proxy);
+  } catch (error) {
+    if (error instanceof ApiBaseError) return { error: `${apiBase.from}: ${error.message}` };
+    throw error;
+  }
+  return { apiBase: apiBase.value, proxy };
+}
+
 /**
  * Finds the credentials of every configured account. Secrets come from the environment only (`.env` is loaded into it
  * beforehand). With no credentials at all, the answer is the sandbox (the embedded emulator).
  */
 export function resolveAccounts(config: WxmpConfig, env: NodeJS.ProcessEnv): AccountSetup {
-  const apiBase = (own?: string) => env.WXMP_API_BASE || own || config.apiBase || undefined;
-  const proxy = (own?: string) => env.WXMP_PROXY || own || config.proxy || undefined;
   const names = Object.keys(config.accounts);
 
   if (names.length > 0) {
@@ -43,7 +80,9 @@ export function resolveAccounts(config: WxmpConfig, env: NodeJS.ProcessEnv): Acc
         missing.push(`${name} (${account.appId}): set ${variable}${names.length === 1 ? ' or WECHAT_APP_SECRET' : ''}`);
         continue;
       }
-      accounts.set(name, { name, appId: account.appId, appSecret: secret, apiBase: apiBase(account.apiBase), proxy: proxy(account.proxy), author: account.author });
+      const transport = resolveTransport(config, env, { name, apiBase: account.apiBase, proxy: account.proxy });
+      if ('error' in transport) return { mode: 'error', message: transport.error };
+      accounts.set(name, { name, appId: account.appId, appSecret: secret, ...transport, author: account.author });
     }
     if (missing.length) return { mode: 'error', message: `No AppSecret for account ${missing.join('; ')}` };
     const defaultName = config.defaultAccount ?? (names.length === 1 ? names[0] : undefined);
@@ -56,7 +95,9 @@ export function resolveAccounts(config: WxmpConfig, env: NodeJS.ProcessEnv): Acc
   const appId = env.WECHAT_APP_ID?.trim();
   const appSecret = env.WECHAT_APP_SECRET?.trim();
   if (appId && appSecret) {
-    const account: ResolvedAccount = { name: 'default', appId, appSecret, apiBase: apiBase(), proxy: proxy() };
+    const transport = resolveTransport(config, env);
+    if ('error' in transport) return { mode: 'error', message: transport.error };
+    const account: ResolvedAccount = { name: 'default', appId, appSecret, ...transport };
     return { mode: 'live', accounts: new Map([['default', account]]), defaultName: 'default' };
   }
   if (appId && !appSecret) return { mode: 'error', message: 'WECHAT_APP_ID is set but WECHAT_APP_SECRET is not (environment or .env)' };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { announceApiBase } from '../../config/api-base.js';
 import { resolveAccounts, type ResolvedAccount } from '../../sync/accounts.js';
 import { LOCK_FILE, LockStore } from '../../sync/lock.js';
 import type { WeChatClient } from '../../wechat/client.js';
@@ -28,6 +29,7 @@ exists are marked missing (the next sync creates a new draft). Needs credentials
       const project = await loadProject(options);
       const setup = resolveAccounts(project.config, process.env);
       if (setup.mode !== 'live') throw new UserError(setup.mode === 'error' ? setup.message : 'reconcile needs credentials: set WECHAT_APP_ID and WECHAT_APP_SECRET');
+      for (const account of setup.accounts.values()) announceApiBase(account.apiBase, account.proxy);
       const files = await selectPosts(project, patterns);
       const lock = await LockStore.load(path.join(project.root, LOCK_FILE));
       const clients = new Map<string, WeChatClient>();

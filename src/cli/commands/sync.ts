@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { announceApiBase } from '../../config/api-base.js';
 import { POOL_THRESHOLD, RenderPool } from '../../render/pool.js';
 import { resolveAccounts, type ResolvedAccount } from '../../sync/accounts.js';
 import { syncPosts, type PostResult, type SyncEvent } from '../../sync/engine.js';
@@ -53,6 +54,7 @@ commit it, so CI and other machines know what is already on WeChat.
 Credentials: WECHAT_APP_ID and WECHAT_APP_SECRET (environment or .env), or \`accounts\` in the config with secrets
 in WECHAT_APP_SECRET_<NAME>. Without any, sync runs against the built-in sandbox emulator (.wxmp/sandbox/).
 WXMP_API_BASE points the client at another origin (an emulator, a fixed-IP relay); WXMP_PROXY sets an HTTP proxy.
+Both are read from the real environment only, never from .env; plain http is allowed to this machine only.
 
 Examples:
   npm run sync                         # every post under posts/
@@ -98,6 +100,8 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
   } else {
     accounts = setup.accounts;
     defaultName = setup.defaultName;
+    // The sandbox's own emulator is not announced: its banner says where drafts go.
+    if (!dryRun) for (const account of accounts.values()) announceApiBase(account.apiBase, account.proxy);
   }
   const lockFile = sandboxMode ? path.join(sandboxDir(root), LOCK_FILE) : path.join(root, LOCK_FILE);
 
@@ -153,13 +157,16 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
     const renderPool = files.length >= POOL_THRESHOLD ? new RenderPool({ root, config }) : undefined;
     const started = Date.now();
     let results: PostResult[];
-    const stopOnSignal = () => {
-      releaseLock?.();
+    // Ctrl-C and CI cancellation (SIGTERM) stop the same way: flush the lock file (a call in flight has its pending
+    // marker in it, so the next run finds its draft instead of creating another), then exit 128 + the signal number.
+    const stopHandlers = onStopSignals((code) => {
       progress.clear();
       out.write(pc.yellow('\nInterrupted. Everything done so far is recorded in the lock file: run the same command again to resume.\n'));
-      process.exit(130);
-    };
-    process.once('SIGINT', stopOnSignal);
+      void settleWithin(STOP_GRACE_MS, dryRun ? [] : [lock.save(), sandbox?.emulator.close()]).finally(() => {
+        releaseLock?.();
+        process.exit(code);
+      });
+    });
     try {
       results = await syncPosts(files, {
         root,
@@ -182,7 +189,7 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
         onEvent: progress.onEvent,
       });
     } finally {
-      process.removeListener('SIGINT', stopOnSignal);
+      stopHandlers.remove();
       progress.clear();
       await renderPool?.close();
       await hashes.save();
@@ -246,6 +253,41 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
   } finally {
     releaseLock?.();
   }
+}
+
+/** Exit codes of a sync stopped by a signal: 128 + its number, as a shell reports it. */
+const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+/** How long an interrupted sync may take to flush its lock file before it exits anyway. */
+const STOP_GRACE_MS = 3000;
+
+/**
+ * Calls `stop` with the exit code on the first SIGINT or SIGTERM; a second signal while stopping exits at once with
+ * its own code. `remove()` restores the default behaviour.
+ */
+function onStopSignals(stop: (exitCode: number) => void): { remove(): void } {
+  let stopping = false;
+  const listeners = Object.entries(STOP_SIGNALS).map(([signal, code]) => {
+    const listener = () => {
+      if (stopping) process.exit(code);
+      stopping = true;
+      stop(code);
+    };
+    process.on(signal, listener);
+    return { signal, listener };
+  });
+  return {
+    remove: () => {
+      for (const { signal, listener } of listeners) process.removeListener(signal, listener);
+    },
+  };
+}
+
+/** Waits for every task to settle, or for `ms`, whichever comes first. */
+async function settleWithin(ms: number, tasks: (Promise<unknown> | undefined)[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([Promise.allSettled(tasks), timeout]);
+  clearTimeout(timer);
 }
 
 /** For `plan` without secrets: the configured AppIDs (or WECHAT_APP_ID) are enough to read the lock. */
