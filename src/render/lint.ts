@@ -78,21 +78,24 @@ export async function lintArticle(article: RenderedPost, post: Post, config: Wxm
     );
   }
 
-  for (const image of article.images) out.push(...(await lintImage(file, image)));
+  const maxBytes = config.limits.imageBytes;
+  for (const image of article.images) out.push(...(await lintImage(file, image, 'body', maxBytes)));
 
   if (!article.cover) {
     out.push(problem(file, 'No cover: add `cover:` to the front matter, an image to the post, or `defaultCover` to the config', { line: 1 }, 'cover-missing', 'warning'));
   } else if (post.meta.cover) {
-    if (article.cover.kind === 'local' && !article.cover.exists) {
+    if (article.cover.refused) {
+      out.push(problem(file, `Cover: ${article.cover.refused}`, at('cover'), 'cover-outside-root', 'error'));
+    } else if (article.cover.kind === 'local' && !article.cover.exists) {
       out.push(problem(file, `Cannot find cover \`${article.cover.src}\``, at('cover'), 'cover-missing-file', 'error'));
     } else {
-      out.push(...(await lintImage(file, { ...article.cover, ...at('cover') }, 'cover')));
+      out.push(...(await lintImage(file, { ...article.cover, ...at('cover') }, 'cover', maxBytes)));
     }
   }
   return out;
 }
 
-async function lintImage(file: string, image: ImageRef, role: 'body' | 'cover' = 'body'): Promise<Problem[]> {
+async function lintImage(file: string, image: ImageRef, role: 'body' | 'cover', maxBytes: number): Promise<Problem[]> {
   const place = { line: image.line, column: image.column };
   if (image.kind === 'remote') {
     return [problem(file, `Remote image \`${image.src}\` will be downloaded and re-hosted on WeChat (WeChat filters other hosts)`, place, 'image-remote', 'info')];
@@ -123,7 +126,10 @@ async function lintImage(file: string, image: ImageRef, role: 'body' | 'cover' =
       problem(file, `\`${name}\` is ${(info.size / MB).toFixed(1)} MB: WeChat takes body images under 1 MB, wxmp will recompress it`, place, 'image-recompress', 'info'),
     );
   }
-  if (info.size > 20 * MB) {
+  if (info.size > maxBytes) {
+    const limit = `limits.imageBytes (${maxBytes}) in wxmp.config.ts`;
+    out.push(problem(file, `\`${name}\` is ${info.size} bytes, over the limit of ${maxBytes}: use a smaller original or raise ${limit}`, place, 'image-too-large', 'error'));
+  } else if (info.size > 20 * MB) {
     out.push(problem(file, `\`${name}\` is ${(info.size / MB).toFixed(1)} MB: consider a smaller original`, place, 'image-huge', 'warning'));
   }
   return out;

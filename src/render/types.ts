@@ -22,8 +22,10 @@ export interface ImageRef {
   kind: ImageKind;
   /** Absolute path on disk for `local` images (resolved against the post's folder or the static folder). */
   path?: string;
-  /** Whether `path` exists (only for `local`). */
+  /** Whether `path` exists (only for `local`; false when refused). */
   exists?: boolean;
+  /** Why a local reference may not be read (outside the project, a `file:` URL…): an error on the post. */
+  refused?: string;
   alt?: string;
   title?: string;
   /** 1-based position in the source file (front matter included). */
@@ -48,11 +50,16 @@ export interface RenderSettings {
   cjkSpacing: boolean;
   /** Render `$…$` / `$$…$$` to SVG. */
   math: boolean;
+  /** Formulas past this many stay TeX, with one error (config `limits.formulas`). */
+  maxFormulas?: number;
   /** Spaces per tab when expanding tabs in code blocks. */
   tabSize: number;
   /** Show line numbers in code blocks. */
   codeLineNumbers: boolean;
-  /** The posts root: `--8<--` snippet paths resolve against it (and must stay inside it). */
+  /**
+   * The project root: `--8<--` snippet paths resolve against it, and every local file a post reads (images, cover,
+   * snippets) must stay inside it or `staticDir` (docs/security.md).
+   */
   rootDir?: string;
   /** Expand `--8<-- "file"` lines in code blocks (pymdownx.snippets; config `render.mkdocs`). */
   snippets?: boolean;

@@ -236,7 +236,7 @@ export async function syncPosts(files: string[], ctx: SyncContext): Promise<Post
   async function readCached(ref: ImageRef): Promise<ImageBytes> {
     // A plan makes no network access: remote images stay unknown (planOnly says they would be fetched).
     if (ctx.dryRun && ref.kind === 'remote') return { data: Buffer.alloc(0), sha256: '', remote: true };
-    return readImage(ref, ctx.hashes, downloader);
+    return readImage(ref, ctx.hashes, downloader, ctx.config.limits.imageBytes);
   }
 
   /** The fingerprint of a post's inputs for one account: unchanged ⇒ the payload is unchanged. */

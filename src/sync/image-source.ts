@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { LocalReadError, readCapped as readLocalCapped } from '../content/local-files.js';
 import type { Dispatcher } from 'undici';
 import type { ImageRef } from '../render/types.js';
 import { sha256 } from '../util/hash.js';
@@ -51,10 +52,19 @@ export class ImageSourceError extends Error {
 }
 
 /** Reads a local image (recording its hash in the file-hash cache), decodes a data: URI, or downloads a remote image. */
-export async function readImage(ref: ImageRef, hashes?: FileHashCache, downloader?: Downloader): Promise<ImageBytes> {
+export async function readImage(ref: ImageRef, hashes?: FileHashCache, downloader?: Downloader, maxBytes = DEFAULT_MAX_BYTES): Promise<ImageBytes> {
   if (ref.kind === 'local') {
+    // Refused at render time: outside the project, through a symlink, or a file: URL (docs/security.md).
+    if (ref.refused) throw new ImageSourceError(ref.refused, ref);
     if (!ref.path || ref.exists === false) throw new ImageSourceError(`Cannot find image \`${ref.src}\``, ref);
-    const [data, info] = await Promise.all([readFile(ref.path), stat(ref.path)]);
+    let data: Buffer;
+    try {
+      data = await readLocalCapped(ref.path, maxBytes);
+    } catch (error) {
+      if (error instanceof LocalReadError) throw new ImageSourceError(`Image \`${ref.src}\`: ${error.message} (limits.imageBytes in wxmp.config.ts)`, ref);
+      throw error;
+    }
+    const info = await stat(ref.path);
     const digest = sha256(data);
     hashes?.remember(ref.path, info.size, info.mtimeMs, digest);
     return { data, sha256: digest };

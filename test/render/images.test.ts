@@ -30,12 +30,11 @@ describe('rehypeWechatImages: collected references', () => {
     expect(images[6]).toMatchObject({ line: 15, column: 16 });
   });
 
-  it('reports each missing local image once, at its position, with a readable name', async () => {
+  it('reports each missing local image once, at its position, with a readable name, and one outside the project as refused', async () => {
     const { file } = await renderWith([rehypeWechatImages], localInput, { baseDir: localDir });
-    const missing = file.messages.filter((message) => message.ruleId === 'image-missing');
-    expect(missing.map((message) => [message.reason, message.line, message.column, message.source])).toEqual([
-      ['Cannot find image `./img/missing.png`', 13, 1, 'wxmp'],
-      ['Cannot find image `../nowhere/缺失.png`', 15, 16, 'wxmp'],
+    expect(file.messages.map((message) => [message.ruleId, message.reason, message.line, message.column, message.source])).toEqual([
+      ['image-missing', 'Cannot find image `./img/missing.png`', 13, 1, 'wxmp'],
+      ['image-outside-root', 'Image `../nowhere/缺失.png` is outside the project folder: not read', 15, 16, 'wxmp'],
     ]);
     expect(file.messages).toHaveLength(2);
   });

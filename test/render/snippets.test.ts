@@ -24,7 +24,7 @@ describe('remarkSnippetIncludes', () => {
     const { file } = await renderWith([], '正文\n\n```cpp\nint x;\n  --8<-- "nope.cpp"\n--8<-- "../oi-wiki-code/docs/string/code/kmp_1.cpp"\n```\n', { baseDir: dir, rootDir: dir, snippets: true }, path.join(dir, 'post.md'), [remarkSnippetIncludes]);
     expect(file.messages.map((m) => [m.ruleId, m.line, m.column, m.reason])).toEqual([
       ['snippet-missing', 5, 3, "Cannot find snippet `nope.cpp` (paths are relative to the posts root or a folder above the post)"],
-      ['snippet-missing', 6, 1, 'Snippet `../oi-wiki-code/docs/string/code/kmp_1.cpp` is outside the posts root: not included'],
+      ['snippet-outside-root', 6, 1, 'Snippet `../oi-wiki-code/docs/string/code/kmp_1.cpp` is outside the project folder: not included'],
     ]);
     expect(file.data.includes).toEqual([]);
   });

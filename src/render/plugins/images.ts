@@ -3,7 +3,7 @@ import type { Position } from 'unist';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { defaultRenderSettings, type ImageRef } from '../types.js';
-import { classifyImageSrc } from '../util/image-src.js';
+import { classifyImageSrc, readableSrc } from '../util/image-src.js';
 import { captionFor } from './images/caption.js';
 import { imageStyle } from './images/size.js';
 import { addClass } from '../util/class-names.js';
@@ -35,8 +35,10 @@ export function rehypeWechatImages() {
         if (alt) ref.alt = alt;
         if (title) ref.title = title;
         images.push(ref);
-        if (ref.kind === 'local' && !ref.exists) {
-          file.message(`Cannot find image \`${readable(src)}\``, { place, ruleId: 'image-missing', source: 'wxmp' });
+        if (ref.refused) {
+          file.message(ref.refused, { place, ruleId: 'image-outside-root', source: 'wxmp' });
+        } else if (ref.kind === 'local' && !ref.exists) {
+          file.message(`Cannot find image \`${readableSrc(src)}\``, { place, ruleId: 'image-missing', source: 'wxmp' });
         }
         const resolved = settings.resolveImage?.(ref);
         if (resolved) properties.src = resolved;
@@ -122,15 +124,6 @@ function stringProperty(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   return '';
-}
-
-/** `./%E5%9B%BE.png` → `./图.png` for messages (Markdown URL-encodes non-ASCII file names). */
-function readable(src: string): string {
-  try {
-    return decodeURI(src);
-  } catch {
-    return src;
-  }
 }
 
 function shiftPosition(position: Position | undefined, lineOffset: number): Position | undefined {

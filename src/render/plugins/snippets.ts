@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Code, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import { LocalReadError, readCappedSync, resolveInside } from '../../content/local-files.js';
 import { defaultRenderSettings } from '../types.js';
 
 declare module 'vfile' {
@@ -24,7 +24,8 @@ declare module 'vfile' {
  *  - the include line's indentation is applied to every included line;
  *  - `;--8<--` is an escaped, literal include line (written without the `;`).
  * Unlike pymdownx's default, a missing file is an error at the line (`snippet-missing`): the article would lose its
- * code. Paths that leave the posts root are refused. Only code blocks are expanded: an include line outside code
+ * code. Paths that leave the project root, as written or through a symlink, are refused (`snippet-outside-root`,
+ * docs/security.md). Only code blocks are expanded: an include line outside code
  * would change the line numbers every message points at. Runs when `settings.snippets` is on (config `render.mkdocs`).
  */
 const SNIPPET_LINE = /^([ \t]*)(;?)-+8<-+[ \t]+(["'])([^"']+)\3[ \t]*$/;
@@ -57,7 +58,7 @@ export function remarkSnippetIncludes() {
         if ('error' in included) {
           // The fence line comes first: the include is at node line + 1 + index.
           const place = node.position ? { line: node.position.start.line + 1 + index, column: indent.length + 1 } : undefined;
-          file.message(included.error, { place, ruleId: 'snippet-missing', source: 'wxmp' });
+          file.message(included.error, { place, ruleId: included.outside ? 'snippet-outside-root' : 'snippet-missing', source: 'wxmp' });
           out.push(line);
           return;
         }
@@ -69,18 +70,33 @@ export function remarkSnippetIncludes() {
   };
 }
 
-function readSnippet(spec: string, root: string, baseDir: string): { file: string; lines: string[] } | { error: string } {
+type SnippetResult = { file: string; lines: string[] } | { error: string; outside?: true };
+
+function readSnippet(spec: string, root: string, baseDir: string): SnippetResult {
   const range = LINE_RANGE.exec(spec);
   const section = range ? undefined : SECTION.exec(spec);
   const name = range ? range[1]! : section ? section[1]! : spec;
   const candidates = [path.resolve(root, name), ...ancestors(baseDir, root).map((dir) => path.resolve(dir, name))];
-  const file = candidates.find((candidate) => isFile(candidate));
+  let refusal: string | undefined;
+  let file: string | undefined;
+  for (const candidate of candidates) {
+    const resolved = resolveInside(candidate, [root]);
+    if (resolved.status === 'inside') {
+      file = resolved.path;
+      break;
+    }
+    if (resolved.status === 'outside') refusal ??= `Snippet \`${spec}\` ${resolved.reason}: not included`;
+  }
+  if (!file && refusal) return { error: refusal, outside: true };
   if (!file) return { error: `Cannot find snippet \`${spec}\` (paths are relative to the posts root or a folder above the post)` };
-  const relative = path.relative(root, file);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return { error: `Snippet \`${spec}\` is outside the posts root: not included` };
-  const stats = statSync(file);
-  if (stats.size > MAX_SNIPPET_BYTES) return { error: `Snippet \`${spec}\` is ${stats.size} bytes, over the 1 MB limit: not included` };
-  let lines = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
+  let text: string;
+  try {
+    text = readCappedSync(file, MAX_SNIPPET_BYTES).toString('utf8');
+  } catch (error) {
+    if (error instanceof LocalReadError) return { error: `Snippet \`${spec}\`: ${error.message}, not included` };
+    return { error: `Cannot read snippet \`${spec}\`: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  }
+  let lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
   if (range) {
     const start = Math.max(1, Number(range[2]));
     const end = range[3] === undefined ? lines.length : Math.min(lines.length, Number(range[3]));
@@ -108,12 +124,4 @@ function ancestors(dir: string, root: string): string[] {
     if (!relative || relative.startsWith('..') || path.isAbsolute(relative) || current === path.dirname(current)) break;
   }
   return out;
-}
-
-function isFile(candidate: string): boolean {
-  try {
-    return statSync(candidate).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { resolveInside } from '../../content/local-files.js';
 import type { ImageRef, RenderSettings } from '../types.js';
 
 /** Hosts whose images WeChat keeps in article HTML (uploadimg / add_material URLs; wechat-api.md §4.1, §12). */
@@ -12,11 +12,13 @@ export function isWechatImageHost(hostname: string): boolean {
 /**
  * Classifies an image reference as written in a post and, for local files, resolves it on disk: relative to the
  * post's folder, or site-absolute (`/img/a.png`) against the static folder (Hugo `static/`, VuePress `public/`).
- * URL-encoded and Chinese file names are normal; `?query` and `#hash` are not part of the file name.
+ * URL-encoded and Chinese file names are normal; `?query` and `#hash` are not part of the file name. A local file
+ * must stay inside the project root or the static folder, symlinks followed, and `file:` URLs are refused
+ * (docs/security.md): the reference comes back with `refused` set and is never read.
  */
 export function classifyImageSrc(
   src: string,
-  settings: Pick<RenderSettings, 'baseDir' | 'staticDir'>,
+  settings: Pick<RenderSettings, 'baseDir' | 'staticDir' | 'rootDir'>,
   place?: { line?: number; column?: number },
 ): ImageRef {
   const trimmed = src.trim();
@@ -31,6 +33,9 @@ export function classifyImageSrc(
     }
     return { src, kind: isWechatImageHost(host) ? 'wechat' : 'remote', ...at };
   }
+  if (/^file:/i.test(trimmed)) {
+    return { src, kind: 'local', exists: false, refused: `Image \`${src}\` is a file: URL: write a path relative to the post`, ...at };
+  }
   const withoutSuffix = trimmed.replace(/[?#].*$/, '');
   let decoded = withoutSuffix;
   try {
@@ -38,8 +43,20 @@ export function classifyImageSrc(
   } catch {
     // A lone `%` in a file name: use it as written.
   }
-  const absolute = decoded.startsWith('/')
-    ? path.join(settings.staticDir ?? settings.baseDir, decoded)
-    : path.resolve(settings.baseDir, decoded.replace(/^file:\/\//i, ''));
-  return { src, kind: 'local', path: absolute, exists: existsSync(absolute), ...at };
+  const absolute = decoded.startsWith('/') ? path.join(settings.staticDir ?? settings.baseDir, decoded) : path.resolve(settings.baseDir, decoded);
+  const roots = [settings.rootDir ?? settings.baseDir, ...(settings.staticDir ? [settings.staticDir] : [])];
+  const resolved = resolveInside(absolute, roots);
+  if (resolved.status === 'outside') {
+    return { src, kind: 'local', path: absolute, exists: false, refused: `Image \`${readableSrc(src)}\` ${resolved.reason}: not read`, ...at };
+  }
+  return { src, kind: 'local', path: absolute, exists: resolved.status === 'inside', ...at };
+}
+
+/** `./%E5%9B%BE.png` → `./图.png` for messages (Markdown URL-encodes non-ASCII file names). */
+export function readableSrc(src: string): string {
+  try {
+    return decodeURI(src);
+  } catch {
+    return src;
+  }
 }
