@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sanitizeTemplate } from './sanitize/template.js';
 
 export interface Theme {
   name: string;
@@ -76,7 +77,7 @@ async function readTheme(name: string, dir: string): Promise<Theme> {
     readOptional(path.join(themeDir, 'template.html')),
     readOptional(path.join(themeDir, 'theme.json')),
   ]);
-  const html = (template ?? `<section class="wx-article">${CONTENT_PLACEHOLDER}</section>`).trim();
+  const html = sanitizeTemplate((template ?? `<section class="wx-article">${CONTENT_PLACEHOLDER}</section>`).trim());
   const count = html.split(CONTENT_PLACEHOLDER).length - 1;
   if (count !== 1) {
     throw new Error(
