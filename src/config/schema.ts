@@ -63,12 +63,17 @@ const lintSchema = z
  */
 const limitsSchema = z
   .object({
-    /** A post file larger than this many bytes is refused before it is read. */
-    postBytes: z.number().int().positive().default(4 * 1024 * 1024),
+    /**
+     * A post file larger than this many bytes is refused before it is read. WeChat takes under 20,000 characters of
+     * text and 1 MB of HTML per article (docs/wechat-api.md), so a larger post could not be published anyway.
+     */
+    postBytes: z.number().int().positive().default(1024 * 1024),
     /** Longest line, in characters. */
     lineChars: z.number().int().positive().default(20_000),
     /** Deepest nesting of block quotes, list items and indented blocks on one line. */
     nesting: z.number().int().positive().default(64),
+    /** Formulas rendered per post (the most in our corpus: about 1,400); the rest stay TeX, with an error. */
+    formulas: z.number().int().positive().default(3_000),
     /** A local or remote image (or cover) larger than this many bytes is refused before it is read. */
     imageBytes: z.number().int().positive().default(20 * 1024 * 1024),
   })

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { WxmpConfig } from '../config/schema.js';
 import { problem, type Problem } from '../util/messages.js';
 import { FrontMatterError, lineOfKey, parseFrontMatter, type FrontMatterResult } from './front-matter.js';
+import { checkContentLimits } from './limits.js';
+import { LocalReadError, readCapped } from './local-files.js';
 
 /** `X1_Y1_X2_Y2` with coordinates in [0,1] and at most 6 decimals (draft/add pic_crop_*; wechat-api.md §5.1). */
 const cropPattern = /^(0(\.\d{1,6})?|1(\.0{1,6})?)(_(0(\.\d{1,6})?|1(\.0{1,6})?)){3}$/;
@@ -62,6 +63,15 @@ export interface Post {
   keyOrigin: Record<string, string>;
   /** Front-matter problems; a post with an error cannot be rendered. */
   messages: Problem[];
+  /** The post broke a limit (size, line length, nesting) and is reported without being parsed or rendered. */
+  blocked?: true;
+}
+
+const NO_FRONT_MATTER: FrontMatterResult = { data: {}, format: 'none', body: '', lines: 0, raw: '' };
+
+/** A post that is reported, not parsed: it broke a limit, or its file could not be read. */
+function blockedPost(source: string, absPath: string, raw: string, message: Problem): Post {
+  return { source, path: absPath, raw, frontMatter: NO_FRONT_MATTER, meta: {}, keyOrigin: {}, messages: [message], blocked: true };
 }
 
 /** Applies configured aliases: `description` → `digest`, `banner` → `cover`… Returns data plus where each key came from. */
@@ -103,6 +113,12 @@ function mergeAliases(aliases: Record<string, string[]>): Record<string, string[
 
 /** Parses and validates a post's front matter. Never throws for content problems: they become messages. */
 export function parsePost(source: string, absPath: string, raw: string, config: WxmpConfig): Post {
+  const { limits } = config;
+  if (raw.length > limits.postBytes) {
+    return blockedPost(source, absPath, raw, problem(source, tooLarge(raw.length, limits.postBytes, 'characters'), { line: 1 }, 'post-too-large', 'error'));
+  }
+  const violation = checkContentLimits(raw, limits);
+  if (violation) return blockedPost(source, absPath, raw, problem(source, violation.message, violation, violation.ruleId, 'error'));
   const messages: Problem[] = [];
   let fm: FrontMatterResult;
   try {
@@ -132,9 +148,22 @@ export function parsePost(source: string, absPath: string, raw: string, config: 
   return { source, path: absPath, raw, frontMatter: fm, meta: rest.success ? rest.data : {}, keyOrigin: origin, messages };
 }
 
+/** Reads and parses a post file; a file over `limits.postBytes` is refused before it is read. */
 export async function loadPost(absPath: string, root: string, config: WxmpConfig): Promise<Post> {
-  const raw = await readFile(absPath, 'utf8');
-  return parsePost(toSource(root, absPath), absPath, raw, config);
+  const source = toSource(root, absPath);
+  let raw: string;
+  try {
+    raw = (await readCapped(absPath, config.limits.postBytes)).toString('utf8');
+  } catch (error) {
+    if (!(error instanceof LocalReadError)) throw error;
+    const reason = error.size === undefined ? error.message : tooLarge(error.size, config.limits.postBytes, 'bytes');
+    return blockedPost(source, absPath, '', problem(source, reason, { line: 1 }, 'post-too-large', 'error'));
+  }
+  return parsePost(source, absPath, raw, config);
+}
+
+function tooLarge(size: number, limit: number, unit: string): string {
+  return `The post is ${size} ${unit}, over the limit of ${limit}: split it, or raise limits.postBytes in wxmp.config.ts`;
 }
 
 export function toSource(root: string, absPath: string): string {

@@ -7,13 +7,14 @@ import { lineOfKey } from '../content/front-matter.js';
 import { convertMkdocsBlocks } from '../content/mkdocs.js';
 import { mkdocsNavTitle } from '../content/mkdocs-nav.js';
 import { parsePost, type Post, type PostMeta } from '../content/post.js';
-import { isError, type Problem } from '../util/messages.js';
+import { isError, problem, type Problem } from '../util/messages.js';
 import { deriveDigest } from './digest.js';
 import { inlineArticle } from './inline.js';
 import { lintArticle } from './lint.js';
 import { getProcessor } from './processor.js';
 import { shortenAuthors } from './author.js';
 import { resolveTheme } from './resolve-theme.js';
+import type { Theme } from './theme.js';
 import { defaultRenderSettings, type ImageRef, type ImageResolver, type LinkRef, type RenderSettings } from './types.js';
 import { classifyImageSrc } from './util/image-src.js';
 
@@ -65,7 +66,7 @@ export interface RenderedPost {
 }
 
 /** Plugin messages that are errors: the post would be published broken. */
-const ERROR_RULES = new Set(['image-missing', 'image-no-src', 'snippet-missing']);
+const ERROR_RULES = new Set(['math-too-many', 'image-missing', 'image-no-src', 'image-outside-root', 'snippet-missing', 'snippet-outside-root']);
 
 /** Per-post render settings: config defaults, then the post's front matter. */
 export function settingsFor(post: Post, root: string, config: WxmpConfig, resolveImage?: ImageResolver): RenderSettings {
@@ -76,6 +77,7 @@ export function settingsFor(post: Post, root: string, config: WxmpConfig, resolv
     links: post.meta.links ?? config.render.links,
     cjkSpacing: post.meta.cjk_spacing ?? config.render.cjkSpacing,
     math: post.meta.math ?? config.render.math,
+    maxFormulas: config.limits.formulas,
     tabSize: config.render.tabSize,
     codeLineNumbers: config.render.codeLineNumbers,
     rootDir: root,
@@ -89,6 +91,7 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
   const { config, root } = options;
   const themeName = options.theme ?? post.meta.theme ?? config.theme;
   const theme = await resolveTheme(themeName, root, config);
+  if (post.blocked) return unrenderedPost(post, theme);
 
   const body = config.render.mkdocs ? convertMkdocsBlocks(post.frontMatter.body) : post.frontMatter.body;
   const file = new VFile({ value: body, path: post.source, cwd: root });
@@ -96,9 +99,19 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
   file.data.frontMatterTitle = post.meta.title;
   file.data.titleFromHeading = config.frontMatter.titleFromHeading;
 
-  await getProcessor().process(file);
-  const bodyHtml = String(file.value);
-  const { html, preInlineHtml } = inlineArticle(bodyHtml, theme);
+  let bodyHtml: string;
+  let inlined: ReturnType<typeof inlineArticle>;
+  try {
+    await getProcessor().process(file);
+    bodyHtml = String(file.value);
+    inlined = inlineArticle(bodyHtml, theme);
+  } catch (error) {
+    // One post that defeats a plugin (a stack overflow on a deep tree the limits let through) is one error at its
+    // file, never the end of a build of hundreds (docs/security.md).
+    const reason = error instanceof RangeError ? `${error.message}: the post nests too deeply` : (error as Error).message;
+    return unrenderedPost(post, theme, problem(post.source, `Cannot render this post: ${reason}`, { line: 1 }, 'render-failed', 'error'));
+  }
+  const { html, preInlineHtml } = inlined;
 
   const text = file.data.text ?? '';
   // MkDocs sites keep many titles only in mkdocs.yml's `nav:` (OI-wiki): the last resort before "missing title".
@@ -166,6 +179,32 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
   rendered.messages.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   rendered.ok = !rendered.messages.some(isError);
   return rendered;
+}
+
+/** The result for a post that was not rendered: its messages (all errors), no HTML. */
+function unrenderedPost(post: Post, theme: Theme, ...extra: Problem[]): RenderedPost {
+  return {
+    source: post.source,
+    title: post.meta.title ?? '',
+    digest: '',
+    digestDerived: false,
+    digestShortened: false,
+    authorShortened: false,
+    html: '',
+    bodyHtml: '',
+    preInlineHtml: '',
+    images: [],
+    linkRefs: [],
+    includes: [],
+    mathCount: 0,
+    theme: theme.name,
+    themeVersion: theme.version,
+    meta: post.meta,
+    messages: [...post.messages, ...extra],
+    sizes: { markdownBytes: Buffer.byteLength(post.raw), textChars: 0, bodyHtmlBytes: 0, preInlineBytes: 0, htmlBytes: 0 },
+    htmlHash: '',
+    ok: false,
+  };
 }
 
 function resolveCover(

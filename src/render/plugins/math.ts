@@ -141,11 +141,22 @@ function transform(tree: Root, file: VFile): void {
   }
   let context = '';
   let count = 0;
+  const maxFormulas = settings.maxFormulas ?? Number.POSITIVE_INFINITY;
   visit(tree, 'element', (node, index, parent) => {
     if (!parent || index === undefined) return;
     const math = mathOf(node);
     if (!math) return;
     if (math.tex === '') return SKIP;
+    // Each formula is a MathJax run and an SVG of a few KB: 20,000 of them took 14 s and 1 GB. Past the limit they
+    // stay TeX, and the post gets one error (docs/security.md).
+    if (count >= maxFormulas) {
+      if (count === maxFormulas) {
+        file.message(`More than ${maxFormulas} formulas: the rest are not rendered (raise limits.formulas in wxmp.config.ts)`, { place: node.position, ruleId: 'math-too-many', source: 'wxmp' });
+        count++;
+      }
+      parent.children[index] = fallback(math.tex, math.display) as ElementContent;
+      return SKIP;
+    }
     const result = render(math.tex, math.display, context);
     if (definesMacros(math.tex)) context += `${math.tex}\n`;
     // A formula that only defines macros (`$$\newcommand…$$`) shows nothing: drop it instead of an empty box.
@@ -169,7 +180,7 @@ function transform(tree: Root, file: VFile): void {
     parent.children[index] = replacement as ElementContent;
     return SKIP;
   });
-  file.data.mathCount = count;
+  file.data.mathCount = Math.min(count, maxFormulas);
 }
 
 /** Renders `$…$` and `$$…$$` to SVG when `settings.math` is on; counts formulas in `file.data.mathCount`. */
