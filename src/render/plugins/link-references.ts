@@ -144,48 +144,65 @@ interface WalkState {
   byKey: Map<string, LinkRef>;
 }
 
-/** Walks the tree by hand (no per-node closures: posts hold hundreds of links and we benchmark throughput). */
+/**
+ * Walks the tree by hand (no per-node closures: posts hold hundreds of links and we benchmark throughput). A parent's
+ * children are rebuilt into a new array once the first link is met, rather than spliced in place: splicing costs the
+ * length of the array per link, and a paragraph of 100,000 links would take a minute (docs/security.md).
+ */
 function transform(parent: Root | Element, state: WalkState): void {
-  const children = parent.children;
+  const children = parent.children as ElementContent[];
+  let out: ElementContent[] | undefined;
   for (let i = 0; i < children.length; i++) {
     const node = children[i]!;
-    if (node.type !== 'element' || OPAQUE.has(node.tagName)) continue;
-    if (node.tagName === 'sup' && classList(node).includes('wx-fnref')) continue;
-    if (node.tagName !== 'a') {
-      transform(node, state);
+    const replacement = node.type === 'element' ? replaceLink(node, state) : undefined;
+    if (replacement === undefined) {
+      out?.push(node);
       continue;
     }
-    if (node.properties.dataFootnoteRef !== undefined || node.properties.dataFootnoteBackref !== undefined) continue;
-
-    const target = classifyHref(node.properties.href);
-    if (target.kind === 'wechat') continue;
-    if (target.kind === 'invalid') {
-      state.file.message(`Invalid link URL \`${String(node.properties.href)}\`: kept the text only`, {
-        place: node.position,
-        ruleId: 'link-invalid',
-        source: 'wxmp',
-      });
-    }
-    const replacement: ElementContent[] = [...node.children];
-    if (target.kind === 'external' && state.mode === 'references') {
-      let ref = state.byKey.get(target.key);
-      if (!ref) {
-        ref = { url: target.url, index: state.refs.length + 1, text: linkText(node) };
-        state.byKey.set(target.key, ref);
-        state.refs.push(ref);
-      }
-      replacement.push({
-        type: 'element',
-        tagName: 'sup',
-        properties: { className: ['wx-linkref'] },
-        children: [textNode(`[${ref.index}]`)],
-      });
-    }
-    children.splice(i, 1, ...replacement);
-    // Step back so the loop continues with the link's former content: it may hold images or (invalid but
-    // possible) nested links.
-    i--;
+    out ??= children.slice(0, i);
+    // The link's former content may hold images or (invalid but possible) nested links.
+    const holder: Element = { type: 'element', tagName: 'span', properties: {}, children: replacement };
+    transform(holder, state);
+    for (const child of holder.children) out.push(child);
   }
+  if (out) parent.children = out;
+}
+
+/** The nodes that replace a link (its content, and a `[n]` marker), or undefined for any other element (walked into). */
+function replaceLink(node: Element, state: WalkState): ElementContent[] | undefined {
+  if (OPAQUE.has(node.tagName)) return undefined;
+  if (node.tagName === 'sup' && classList(node).includes('wx-fnref')) return undefined;
+  if (node.tagName !== 'a') {
+    transform(node, state);
+    return undefined;
+  }
+  if (node.properties.dataFootnoteRef !== undefined || node.properties.dataFootnoteBackref !== undefined) return undefined;
+
+  const target = classifyHref(node.properties.href);
+  if (target.kind === 'wechat') return undefined;
+  if (target.kind === 'invalid') {
+    state.file.message(`Invalid link URL \`${String(node.properties.href)}\`: kept the text only`, {
+      place: node.position,
+      ruleId: 'link-invalid',
+      source: 'wxmp',
+    });
+  }
+  const replacement: ElementContent[] = [...node.children];
+  if (target.kind === 'external' && state.mode === 'references') {
+    let ref = state.byKey.get(target.key);
+    if (!ref) {
+      ref = { url: target.url, index: state.refs.length + 1, text: linkText(node) };
+      state.byKey.set(target.key, ref);
+      state.refs.push(ref);
+    }
+    replacement.push({
+      type: 'element',
+      tagName: 'sup',
+      properties: { className: ['wx-linkref'] },
+      children: [textNode(`[${ref.index}]`)],
+    });
+  }
+  return replacement;
 }
 
 export function rehypeLinkReferences(): Transformer<Root> {
