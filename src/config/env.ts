@@ -7,7 +7,19 @@ import { parseEnv } from 'node:util';
  * arriving with a pull request), so it may hold secrets but must not redirect them: these come only from the real
  * environment (docs/security.md, "Where credentials go").
  */
-export const ENV_ONLY_VARIABLES: readonly string[] = ['WXMP_API_BASE', 'WXMP_PROXY'];
+// Also the variables that redirect or weaken every connection Node makes: a proxy sees the AppSecret, and
+// NODE_TLS_REJECT_UNAUTHORIZED=0 turns off certificate checks (docs/security.md).
+export const ENV_ONLY_VARIABLES: readonly string[] = [
+  'WXMP_API_BASE',
+  'WXMP_PROXY',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'NODE_TLS_REJECT_UNAUTHORIZED',
+  'NODE_OPTIONS',
+  'NODE_EXTRA_CA_CERTS',
+];
 
 /** Told about each variable of the file that was not loaded because it may only come from the real environment. */
 export type IgnoredVariableReporter = (file: string, name: string) => void;

@@ -93,9 +93,10 @@ describe('sync resilience', () => {
   it('one sync at a time per repo; a lock left by a killed sync is taken over', async () => {
     const root = await makeRepo({ posts: 3 });
     fastRetries(root);
-    emulator = await startEmulator({ accounts: [APP], faults: { latencyMs: 300 } });
+    emulator = await startEmulator({ accounts: [APP], faults: { latencyMs: 1000 } });
     const first = startCli(['sync', '--root', root], { env: envFor(emulator) });
-    // Wait until the first sync is talking to WeChat (it holds the lock by then).
+    // Wait until the first sync is talking to WeChat (it holds the lock by then). Each call takes a second, so the
+    // first run is still going when the second one starts, however loaded the machine.
     while (emulator.control.requests().length === 0) await new Promise((r) => setTimeout(r, 20));
     const second = await runCli(['sync', '--root', root], { env: envFor(emulator) });
     expect(second.code).toBe(1);
