@@ -1,3 +1,4 @@
+import { ApiBaseError, checkApiBase } from '../config/api-base.js';
 import { WeChatClient } from './client.js';
 import { WeChatClientError } from './errors.js';
 import type { WeChatClientOptions } from './types.js';
@@ -34,6 +35,15 @@ export function clientFromEnv({ env, config = {}, overrides = {} }: ClientFromEn
   // A machine-wide HTTPS_PROXY must not capture calls to a local emulator (it could not reach 127.0.0.1 anyway).
   const ambientProxy = apiBase && isLoopback(apiBase) ? undefined : (nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy));
   const proxy = nonEmpty(env.WXMP_PROXY) ?? ambientProxy ?? explicitProxy;
+  // The same rule as the CLI: the AppSecret goes over https, or plain http only to this machine (docs/security.md).
+  if (apiBase) {
+    try {
+      checkApiBase(apiBase, proxy);
+    } catch (error) {
+      if (error instanceof ApiBaseError) throw new WeChatClientError(error.message);
+      throw error;
+    }
+  }
   return new WeChatClient({
     ...overrides,
     appId: appId!,

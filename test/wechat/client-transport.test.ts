@@ -475,7 +475,7 @@ describe('configuration', () => {
     }
   });
 
-  it('clientFromEnv: WXMP_PROXY is used, a machine-wide HTTPS_PROXY is ignored for a loopback API base', async () => {
+  it('clientFromEnv: a machine-wide HTTPS_PROXY is ignored for a loopback API base; a proxy or a remote host over plain http is refused', async () => {
     const server = await fake(withToken(() => ({ json: { total_count: 1 } })));
     const proxy = await startConnectProxy();
     try {
@@ -484,10 +484,11 @@ describe('configuration', () => {
       const ambient = clientFromEnv({ env: { ...env, HTTPS_PROXY: proxy.url }, overrides });
       expect(await ambient.draft.count()).toBe(1);
       expect(proxy.targets).toEqual([]);
-      const explicit = clientFromEnv({ env: { ...env, WXMP_PROXY: proxy.url }, overrides });
-      expect(await explicit.draft.count()).toBe(1);
-      await explicit.close();
-      expect(proxy.targets.length).toBeGreaterThan(0);
+      // An explicit proxy in front of a plain-http base would read the AppSecret in clear text: refused before any
+      // request (docs/security.md). The proxy itself is exercised with a direct WeChatClient above.
+      expect(() => clientFromEnv({ env: { ...env, WXMP_PROXY: proxy.url }, overrides })).toThrow(/proxy/i);
+      expect(() => clientFromEnv({ env: { ...env, WXMP_API_BASE: 'http://wechat.example.invalid' }, overrides })).toThrow(/plain http/);
+      expect(proxy.targets).toEqual([]);
     } finally {
       await proxy.close();
     }
