@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WxmpConfig } from '../config/schema.js';
-import { loadTheme, type Theme } from './theme.js';
+import { resolveInside } from '../content/local-files.js';
+import { isThemeName, loadTheme, type Theme } from './theme.js';
 
 /** Bumped when a change to the renderer changes its output: part of the sync's fingerprint. */
 export const RENDERER_VERSION = '2';
@@ -12,9 +13,15 @@ export const builtinTemplatesDir = path.resolve(path.dirname(fileURLToPath(impor
 
 /** Resolves a theme by name: the config's `templatesDir` first, then the built-in themes. Light: no renderer loaded. */
 export async function resolveTheme(name: string, root: string, config: WxmpConfig): Promise<Theme> {
-  if (config.templatesDir) {
+  if (config.templatesDir && isThemeName(name)) {
     const userDir = path.resolve(root, config.templatesDir);
-    if (existsSync(path.join(userDir, name))) return loadTheme(name, userDir);
+    const themeDir = path.join(userDir, name);
+    if (existsSync(themeDir)) {
+      // A project's theme is read like a post's images: from inside the project only (docs/security.md).
+      const resolved = resolveInside(themeDir, [root]);
+      if (resolved.status === 'outside') throw new Error(`Theme "${name}": ${themeDir} ${resolved.reason}: not read`);
+      return loadTheme(name, userDir);
+    }
   }
   return loadTheme(name, builtinTemplatesDir);
 }

@@ -27,6 +27,11 @@ export const defaultTemplatesDir = path.resolve(path.dirname(fileURLToPath(impor
 
 const THEME_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
 
+/** A theme name is a plain folder name (a post's `theme:` can never be a path). */
+export function isThemeName(name: string): boolean {
+  return THEME_NAME.test(name);
+}
+
 const cache = new Map<string, Promise<Theme>>();
 
 /** Theme names (folders holding a theme.css) under `templatesDir`, sorted. */

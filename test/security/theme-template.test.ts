@@ -57,3 +57,19 @@ describe('theme templates are sanitized', () => {
     await expect(loadTheme('attr', dir)).rejects.toThrow(/must contain \{\{content\}\} exactly once \(found 0\)/);
   });
 });
+
+describe('project themes are read from inside the project', () => {
+  it('refuses a theme folder that is a symlink leaving the project', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const { resolveTheme } = await import('../../src/render/resolve-theme.js');
+    clearThemeCache();
+    const outside = hostileTheme();
+    const root = mkdtempSync(path.join(tmpdir(), 'wxmp-theme-root-'));
+    mkdirSync(path.join(root, 'templates'));
+    symlinkSync(path.join(outside, 'hostile'), path.join(root, 'templates', 'hostile'));
+    const config = resolveConfig({ templatesDir: 'templates' });
+    await expect(resolveTheme('hostile', root, config)).rejects.toThrow(/is a symlink to a file outside the project folder: not read/);
+    // A name that is a path never reaches the file system: it falls through to the built-in themes and is unknown.
+    await expect(resolveTheme('../outside', root, config)).rejects.toThrow(/Unknown theme/);
+  });
+});
