@@ -9,6 +9,7 @@ import type { EmulatorOptions, RunningEmulator } from './types.js';
 
 export type {
   EmulatorOptions,
+  EmulatorTimeouts,
   EmulatorAccountInput,
   FaultConfig,
   PublishOutcome,

@@ -8,7 +8,9 @@ import { EmuError, errmsgFor, newRid } from './errors.js';
 import { matchPath, type EmuAccount, type EmuContext, type EmuRequest, type EmuResult, type Route } from './router.js';
 import { StateStore, type AccountState } from './state.js';
 import { beijingDay, beijingMonth, seededRandom } from './clock.js';
-import { hasUnicodeEscape, keepUnicodeEscapesLiteral, parseMultipart } from './wire.js';
+import { hasUnicodeEscape, keepUnicodeEscapesLiteral, parseMultipart, readBody, type BodyRead } from './wire.js';
+import { createRequestGuard, isControlPath, type RequestGuard } from './guard.js';
+import { BusySockets, closeIdleSockets, resolveTimeouts, serverTimeoutOptions } from './timeouts.js';
 import { findTokenOwner, revokeAllTokens } from './tokens.js';
 import type {
   AccountFlagsPatch,
@@ -20,8 +22,6 @@ import type {
 
 /** Default daily limit for APIs whose limit WeChat does not publish (wechat-api.md §3.1 lists only some). */
 export const DEFAULT_DAILY_LIMIT = 100_000;
-/** Largest request body read; bigger bodies are answered 45001 without being buffered. */
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export function defaultFaults(): FaultConfig {
   return { failureRate: 0, latencyMs: 0, exhaustedQuota: [], publishOutcome: {} };
@@ -51,6 +51,8 @@ export class EmulatorCore {
   private log: RequestLogEntry[] = [];
   private businessCallsSinceFaults = 0;
   private server: Server | undefined;
+  /** Set by listen(): the Host/Origin policy (guard.ts). */
+  private guard: RequestGuard = () => 'the emulator is not listening yet';
 
   constructor(
     readonly options: EmulatorOptions,
@@ -242,13 +244,22 @@ export class EmulatorCore {
 
   // ---- HTTP --------------------------------------------------------------------------------------------------
   async listen(port: number, host: string): Promise<number> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        this.options.log?.(`emulator: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        if (!res.headersSent) sendJson(res, 500, { errcode: -1, errmsg: `system error rid: ${newRid(this.now())}` });
-        else res.end();
-      });
+    const timeouts = resolveTimeouts(this.options.timeouts);
+    this.guard = createRequestGuard({
+      boundHost: host,
+      allowedHosts: this.options.allowedHosts ?? [],
+      ...(this.options.mediaBaseUrl ? { mediaBaseUrl: this.options.mediaBaseUrl } : {}),
+      ownOrigin: () => this.origin,
     });
+    const busy = new BusySockets();
+    const server = createServer(serverTimeoutOptions(timeouts), (req, res) => {
+      const socket = req.socket;
+      busy.enter(socket);
+      this.handle(req, res)
+        .catch((err: unknown) => this.answerInternalError(res, err))
+        .finally(() => busy.leave(socket));
+    });
+    closeIdleSockets(server, timeouts.idleMs, busy);
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -259,6 +270,12 @@ export class EmulatorCore {
     const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
     this.origin = `http://${urlHost}:${actualPort}`;
     return actualPort;
+  }
+
+  private answerInternalError(res: ServerResponse, err: unknown): void {
+    this.options.log?.(`emulator: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (!res.headersSent) sendJson(res, 500, { errcode: -1, errmsg: `system error rid: ${newRid(this.now())}` });
+    else res.end();
   }
 
   async close(): Promise<void> {
@@ -275,22 +292,13 @@ export class EmulatorCore {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     const path = url.pathname;
-    const body = await readBody(req);
-
-    if (path.startsWith('/__emulator') || path.startsWith('/mmbiz_') || path === '/s' || path === '/') {
-      // Module-registered admin routes first, then the built-in admin/pages/media handler.
-      const route = path.startsWith('/__emulator/') ? this.findRoute(path, req.method) : undefined;
-      if (route) {
-        await this.dispatch(route.route, route.params, req, res, url, body, false);
-        return;
-      }
-      const out = await this.adminHandler(this, req, url, body ?? Buffer.alloc(0));
-      if (out) {
-        res.writeHead(out.status, { 'Content-Type': out.contentType });
-        res.end(out.body);
-        return;
-      }
+    const refusal = this.guard(path, req.headers);
+    if (refusal) {
+      this.refuse(req, res, path, refusal);
+      return;
     }
+    const body = await readBody(req);
+    if (isPagePath(path) && (await this.handleControl(req, res, url, body))) return;
 
     const match = this.findRoute(path, req.method);
     if (!match) {
@@ -302,6 +310,37 @@ export class EmulatorCore {
       return;
     }
     await this.dispatch(match.route, match.params, req, res, url, body, true);
+  }
+
+  /** HTTP 403 for a request the guard refused; the connection is closed so an unread body is not drained. */
+  private refuse(req: IncomingMessage, res: ServerResponse, path: string, reason: string): void {
+    this.options.log?.(`emulator: refused ${req.method ?? 'GET'} ${path}: ${reason}`);
+    res.setHeader('Connection', 'close');
+    // Control endpoints and pages answer errors as {"error"}; API paths in WeChat's shape, like the unknown-path 404.
+    if (isPagePath(path)) sendJson(res, 403, { error: reason });
+    else sendJson(res, 403, { errcode: -1, errmsg: `emulator: ${reason} rid: ${newRid(this.now())}` });
+  }
+
+  /**
+   * Admin routes registered by modules, then the built-in control endpoints, pages and served media. False when none
+   * of them answers the path (the caller treats it as an API path).
+   */
+  private async handleControl(req: IncomingMessage, res: ServerResponse, url: URL, body: BodyRead): Promise<boolean> {
+    if (body.kind !== 'complete') {
+      const tooLarge = body.kind === 'too-large';
+      sendJson(res, tooLarge ? 413 : 400, { error: tooLarge ? 'request body too large' : 'request body incomplete' });
+      return true;
+    }
+    const route = isControlPath(url.pathname) ? this.findRoute(url.pathname, req.method) : undefined;
+    if (route) {
+      await this.dispatch(route.route, route.params, req, res, url, body, false);
+      return true;
+    }
+    const out = await this.adminHandler(this, req, url, body.data);
+    if (!out) return false;
+    res.writeHead(out.status, { 'Content-Type': out.contentType });
+    res.end(out.body);
+    return true;
   }
 
   /** Finds the route for a path: exact method first, else any method (then the verb check answers 43001/43002). */
@@ -322,7 +361,7 @@ export class EmulatorCore {
     req: IncomingMessage,
     res: ServerResponse,
     url: URL,
-    body: Buffer | undefined,
+    body: BodyRead,
     logged: boolean,
   ): Promise<void> {
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
@@ -331,8 +370,7 @@ export class EmulatorCore {
     try {
       if (this.faults.latencyMs > 0 && logged) await sleep(this.faults.latencyMs);
       if (method !== route.method) throw new EmuError(route.method === 'GET' ? 43001 : 43002);
-      if (body === undefined) throw new EmuError(45001);
-      const data: Buffer = body;
+      const data = bodyData(body, route);
 
       if (logged) this.injectFailure();
       let account: AccountState | undefined;
@@ -489,6 +527,11 @@ export class EmulatorCore {
 
 class InjectedHttpFailure extends Error {}
 
+/** The emulator's own paths (control endpoints, HTML pages, served media) as opposed to WeChat API paths. */
+function isPagePath(path: string): boolean {
+  return isControlPath(path) || path.startsWith('/mmbiz_') || path === '/s' || path === '/';
+}
+
 export function normalisePath(p: string): string {
   const withSlash = p.startsWith('/') ? p : `/${p}`;
   return withSlash.split('?')[0]!;
@@ -509,20 +552,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-/** Reads the request body; undefined when it exceeds MAX_BODY_BYTES. */
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooBig = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooBig = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooBig ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/**
+ * The bytes of a fully read body. A body over MAX_BODY_BYTES → 45001; a body cut off by the client → 41005 on upload
+ * routes (the media data is missing), 47001 elsewhere — answered only if the socket is still open.
+ */
+function bodyData(body: BodyRead, route: Route): Buffer {
+  if (body.kind === 'complete') return body.data;
+  if (body.kind === 'too-large') throw new EmuError(45001);
+  throw new EmuError(route.body === 'multipart' ? 41005 : 47001);
 }
 
 function sleep(ms: number): Promise<void> {

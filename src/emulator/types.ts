@@ -36,6 +36,13 @@ export interface EmulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * Host names the emulator also answers to, besides localhost, IP addresses, `host` and mediaBaseUrl's host
+   * (e.g. a docker-compose service name). Other `Host` headers get HTTP 403 (DNS-rebinding protection).
+   */
+  allowedHosts?: string[];
+  /** Connection timeouts (slowloris protection); defaults 10 s headers, 60 s request, 5 s keep-alive, 30 s idle. */
+  timeouts?: EmulatorTimeouts;
   /** Persist state (JSON + uploaded bytes) here; omitted = in memory only. */
   stateDir?: string;
   /** Omitted = the accounts persisted in stateDir, else one generated sandbox account. */
@@ -54,6 +61,18 @@ export interface EmulatorOptions {
   /** Per-API daily limit overrides, keyed by cgi path (`/cgi-bin/token`). */
   dailyLimits?: Record<string, number>;
   log?: (line: string) => void;
+}
+
+/** Server timeouts in ms; 0 disables one (except headersMs). */
+export interface EmulatorTimeouts {
+  /** Time to receive the request headers (node's headersTimeout); answered 408. Default 10 000. */
+  headersMs?: number;
+  /** Time to receive the whole request, body included (node's requestTimeout); answered 408. Default 60 000. */
+  requestMs?: number;
+  /** How long an idle keep-alive connection stays open after a response. Default 5 000. */
+  keepAliveMs?: number;
+  /** A socket without traffic for this long, and with no request being handled, is closed. Default 30 000. */
+  idleMs?: number;
 }
 
 export interface RequestLogEntry {
