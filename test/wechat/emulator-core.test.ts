@@ -483,5 +483,6 @@ describe('wxmp emulator command', () => {
       publishDelayMs: 0,
       faults: { failureRate: 0.1, latencyMs: 20 },
     });
+    expect(emulatorOptionsFrom({ port: '4000', host: '0.0.0.0', allowedHost: ['wechat-emu'] }).allowedHosts).toEqual(['wechat-emu']);
   });
 });

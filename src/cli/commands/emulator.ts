@@ -14,6 +14,7 @@ interface EmulatorCommandOptions {
   publishDelay?: string;
   failRate?: string;
   latency?: string;
+  allowedHost?: string[];
 }
 
 function numberOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -39,6 +40,9 @@ export function emulatorOptionsFrom(options: EmulatorCommandOptions): EmulatorOp
   const publishDelayMs = numberOption('publish-delay', options.publishDelay, 0, 86_400_000);
   const result: EmulatorOptions = { port, host: options.host };
   if (options.state) result.stateDir = path.resolve(options.state);
+  // Host names other than localhost and IP addresses (a docker-compose service name): refused otherwise, against DNS
+  // rebinding (docs/emulator.md, "Security").
+  if (options.allowedHost?.length) result.allowedHosts = options.allowedHost;
   if (accounts) result.accounts = accounts;
   if (publishDelayMs !== undefined) result.publishDelayMs = publishDelayMs;
   if (failureRate !== undefined || latencyMs !== undefined) {
@@ -86,6 +90,7 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--publish-delay <ms>', 'how long freepublish jobs stay "publishing" (default 3000)')
     .option('--fail-rate <r>', 'fraction 0..1 of API calls answered -1 system error / HTTP 503')
     .option('--latency <ms>', 'delay added to every API response')
+    .option('--allowed-host <name...>', 'also answer requests whose Host is this name (e.g. a docker-compose service); localhost and IP addresses always work')
     .addHelpText(
       'after',
       `
