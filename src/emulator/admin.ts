@@ -2,8 +2,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { AdminHandler, EmulatorCore } from './server.js';
 import type { AccountFlagsPatch, EmulatorStateSummary, FaultConfig } from './types.js';
-import { settlePublishes } from './publish.js';
-import { servedMediaId } from './media-files.js';
+import { settleAll as settleAccounts } from './logic/publish.js';
+import { servedMediaId } from './logic/media-files.js';
 import { draftPage, indexPage, notFoundPage } from './pages.js';
 
 type Out = { status: number; contentType: string; body: string | Buffer };
@@ -25,7 +25,7 @@ function parseJson(body: Buffer): Record<string, unknown> | undefined {
 }
 
 function settleAll(core: EmulatorCore): void {
-  for (const acc of core.accountStates()) settlePublishes(acc, core.now(), core.publishDelayMs, core.origin);
+  settleAccounts(core.accountStates(), core.now(), core.publishDelayMs, core.origin);
 }
 
 const HTML_TYPE = 'text/html; charset=utf-8';

@@ -1,5 +1,5 @@
 /** HTML pages of the emulator: the draft index, phone-width draft previews, published article pages. */
-import { withSrc } from './content.js';
+import { withSrc } from './logic/content.js';
 import type { AccountState, StoredArticle } from './state.js';
 
 export function escapeHtml(s: string): string {

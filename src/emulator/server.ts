@@ -3,7 +3,7 @@
  * a request to a route module.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { EmuError, errmsgFor, newRid } from './errors.js';
 import { matchPath, type EmuAccount, type EmuContext, type EmuRequest, type EmuResult, type Route } from './router.js';
 import { StateStore, type AccountState } from './state.js';
@@ -11,7 +11,8 @@ import { beijingDay, beijingMonth, seededRandom } from './clock.js';
 import { hasUnicodeEscape, keepUnicodeEscapesLiteral, parseMultipart, readBody, type BodyRead } from './wire.js';
 import { createRequestGuard, isControlPath, type RequestGuard } from './guard.js';
 import { BusySockets, closeIdleSockets, resolveTimeouts, serverTimeoutOptions } from './timeouts.js';
-import { findTokenOwner, revokeAllTokens } from './tokens.js';
+import { findTokenOwner, revokeAllTokens } from './logic/tokens.js';
+import { hashSecret } from './logic/credentials.js';
 import type {
   AccountFlagsPatch,
   EmulatorAccountInput,
@@ -25,10 +26,6 @@ export const DEFAULT_DAILY_LIMIT = 100_000;
 
 export function defaultFaults(): FaultConfig {
   return { failureRate: 0, latencyMs: 0, exhaustedQuota: [], publishOutcome: {} };
-}
-
-export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
 }
 
 export type AdminHandler = (

@@ -5,6 +5,7 @@
  */
 import type { EmuAccount } from '../router.js';
 import type { FollowerWindows, InteractionKind } from './message-windows.js';
+import { isTempMediaLive } from './materials.js';
 
 /** Keep the logs bounded so the persisted state stays small. */
 export const MESSAGE_LOG_LIMIT = 2_000;
@@ -83,15 +84,12 @@ export function pushBounded<T>(list: T[], item: T): void {
   if (list.length > MESSAGE_LOG_LIMIT) list.splice(0, list.length - MESSAGE_LOG_LIMIT);
 }
 
-const TEMP_MEDIA_LIFETIME_S = 3 * 86_400; // temporary media live 3 days (wechat-api.md §4.3)
-
 /** Existence checks against the core's stores, shared by messages and menus. */
 export function accountLookups(account: EmuAccount, nowMs: number) {
   const s = account.state;
-  const nowSec = Math.floor(nowMs / 1000);
   const tempAlive = (id: string) => {
     const t = s.tempMedia[id];
-    return !!t && nowSec - t.createdAt < TEMP_MEDIA_LIFETIME_S;
+    return !!t && isTempMediaLive(t, nowMs);
   };
   return {
     /** Permanent material or live temporary media (custom messages accept both). */

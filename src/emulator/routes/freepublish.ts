@@ -1,33 +1,21 @@
 /** Publishing (发布能力) — wechat-api.md §6. */
 import { EmuError } from '../errors.js';
-import { intField, json, ok, stringField, type EmuContext, type Route } from '../router.js';
-import { articleView } from '../articles.js';
-import { createJob, reportedStatus, settlePublishes } from '../publish.js';
-import { noContent, pageRange } from './draft.js';
-import type { PublishedArticle } from '../state.js';
-
-/**
- * 53501 "频繁请求发布": WeChat publishes no threshold. EMU: more than 10 submits within 60 s from one account is
- * "too frequent" — far above what a publishing tool needs, low enough to catch a retry loop.
- */
-const SUBMIT_WINDOW_MS = 60_000;
-const SUBMITS_PER_WINDOW = 10;
+import { json, ok, type EmuContext, type Route } from '../router.js';
+import { isSet } from '../logic/articles.js';
+import {
+  deletePublished,
+  publishStatusView,
+  publishedNewsItems,
+  publishedOf,
+  settleFor,
+  submitPublish,
+} from '../logic/publish.js';
+import { pageRange } from './draft.js';
 
 /** freepublish/* are "仅认证" APIs: unverified accounts get 48001 (§1 "Verification-gated APIs"). */
 function verifiedAccount(ctx: EmuContext): void {
   if (!ctx.account.flags.verified) throw new EmuError(48001);
-  settlePublishes(ctx.account.state, ctx.now(), ctx.config.publishDelayMs, ctx.origin);
-}
-
-function publishedOf(ctx: EmuContext, articleId: unknown): PublishedArticle {
-  const id = stringField(articleId);
-  const pub = id ? ctx.account.state.published[id] : undefined;
-  if (!pub) throw new EmuError(53600);
-  return pub;
-}
-
-function newsItems(ctx: EmuContext, pub: PublishedArticle, withContent: boolean): Record<string, unknown>[] {
-  return pub.items.map((i) => articleView(ctx, i.article, i.url, withContent, { is_deleted: i.isDeleted }));
+  settleFor(ctx);
 }
 
 export const freepublishRoutes: Route[] = [
@@ -38,18 +26,7 @@ export const freepublishRoutes: Route[] = [
     body: 'json',
     handle(req, ctx) {
       verifiedAccount(ctx);
-      const acc = ctx.account.state;
-      const mediaId = stringField(req.json.media_id);
-      if (mediaId === undefined) throw new EmuError(47001);
-      const draft = acc.drafts[mediaId];
-      if (!draft) throw new EmuError(40007);
-      const now = ctx.now();
-      acc.recentSubmits = acc.recentSubmits.filter((t) => now - t < SUBMIT_WINDOW_MS);
-      if (acc.recentSubmits.length >= SUBMITS_PER_WINDOW) throw new EmuError(53501);
-      acc.recentSubmits.push(now);
-      const outcomes = ctx.faults.publishOutcome;
-      const outcome = outcomes[mediaId] ?? outcomes['*'] ?? 0;
-      const job = createJob(acc, mediaId, draft.articles, now, outcome);
+      const job = submitPublish(ctx.account.state, req.json.media_id, ctx.now(), ctx.faults.publishOutcome);
       // publish_id / msg_data_id are JSON ints on the live API (§1 "Integers vs strings").
       return ok({ publish_id: job.publishId, msg_data_id: job.msgDataId });
     },
@@ -61,20 +38,7 @@ export const freepublishRoutes: Route[] = [
     body: 'json',
     handle(req, ctx) {
       verifiedAccount(ctx);
-      const publishId = intField(req.json.publish_id);
-      if (publishId === undefined) throw new EmuError(40002, 'invalid argument');
-      const acc = ctx.account.state;
-      const job = acc.publishJobs[String(publishId)];
-      if (!job) throw new EmuError(53502);
-      const status = reportedStatus(acc, job);
-      const body: Record<string, unknown> = { publish_id: job.publishId, publish_status: status };
-      const pub = job.articleId ? acc.published[job.articleId] : undefined;
-      if (pub) {
-        body.article_id = pub.articleId;
-        body.article_detail = { count: pub.items.length, item: pub.items.map((i, idx) => ({ idx: idx + 1, article_url: i.url })) };
-      }
-      body.fail_idx = job.failIdx;
-      return json(body);
+      return json(publishStatusView(ctx.account.state, req.json.publish_id));
     },
   },
   {
@@ -84,8 +48,8 @@ export const freepublishRoutes: Route[] = [
     body: 'json',
     handle(req, ctx) {
       verifiedAccount(ctx);
-      const pub = publishedOf(ctx, req.json.article_id);
-      return json({ news_item: newsItems(ctx, pub, true) });
+      const pub = publishedOf(ctx.account.state, req.json.article_id);
+      return json({ news_item: publishedNewsItems(ctx, pub, true) });
     },
   },
   {
@@ -96,7 +60,7 @@ export const freepublishRoutes: Route[] = [
     handle(req, ctx) {
       verifiedAccount(ctx);
       const { offset, count } = pageRange(req);
-      const withContent = !noContent(req.json.no_content);
+      const withContent = !isSet(req.json.no_content);
       // Only successfully published (and not wholly deleted) items are listed.
       const all = Object.values(ctx.account.state.published)
         .filter((p) => p.items.some((i) => !i.isDeleted))
@@ -106,7 +70,11 @@ export const freepublishRoutes: Route[] = [
       return json({
         total_count: all.length,
         item_count: page.length,
-        item: page.map((p) => ({ article_id: p.articleId, content: { news_item: newsItems(ctx, p, withContent) }, update_time: p.updateTime })),
+        item: page.map((p) => ({
+          article_id: p.articleId,
+          content: { news_item: publishedNewsItems(ctx, p, withContent) },
+          update_time: p.updateTime,
+        })),
       });
     },
   },
@@ -117,12 +85,7 @@ export const freepublishRoutes: Route[] = [
     body: 'json',
     handle(req, ctx) {
       verifiedAccount(ctx);
-      const pub = publishedOf(ctx, req.json.article_id);
-      // index is 1-based; omitted or 0 deletes every article (→ freepublish/get reports status 5).
-      const index = req.json.index === undefined || req.json.index === null ? 0 : intField(req.json.index);
-      if (index === undefined || index < 0 || index > pub.items.length) throw new EmuError(40060);
-      if (index === 0) for (const item of pub.items) item.isDeleted = true;
-      else pub.items[index - 1]!.isDeleted = true;
+      deletePublished(publishedOf(ctx.account.state, req.json.article_id), req.json.index);
       return ok();
     },
   },

@@ -3,8 +3,8 @@
  * families; a superseded token keeps working for at most 5 minutes.
  */
 import { randomBytes } from 'node:crypto';
-import type { AccountState, TokenRecord } from './state.js';
-import { beijingDay } from './clock.js';
+import type { AccountState, TokenRecord } from '../state.js';
+import { beijingDay } from '../clock.js';
 
 export const TOKEN_LIFETIME_MS = 7200 * 1000;
 export const OVERLAP_MS = 300 * 1000;

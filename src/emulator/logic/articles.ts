@@ -1,8 +1,8 @@
 /** Draft article validation and read-back shape (wechat-api.md §5.1, §12). */
-import { EmuError } from './errors.js';
+import { EmuError } from '../errors.js';
 import { collapseText, normaliseContent } from './content.js';
-import type { EmuContext } from './router.js';
-import type { StoredArticle } from './state.js';
+import type { EmuContext } from '../router.js';
+import type { StoredArticle } from '../state.js';
 
 const AUTHOR_LIMIT = 16; // doc: ≤16 字
 const DIGEST_LIMIT = 128; // doc: ≤128 字
@@ -23,8 +23,13 @@ function chars(s: string): number {
   return n;
 }
 
+/** A 0/1 field that clients also send as a JSON bool or a string (silenceper sends `no_content` as a bool, §5.2). */
+export function isSet(value: unknown): boolean {
+  return value === 1 || value === true || value === '1' || value === 'true';
+}
+
 function flag(value: unknown): number {
-  return value === 1 || value === true || value === '1' || value === 'true' ? 1 : 0;
+  return isSet(value) ? 1 : 0;
 }
 
 function optionalString(value: unknown): string {

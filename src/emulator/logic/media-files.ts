@@ -1,6 +1,6 @@
 /** File-type rules for uploads (wechat-api.md §1 "Multipart uploads", §4): extension first, then magic bytes. */
 import { randomBytes } from 'node:crypto';
-import type { StateStore } from './state.js';
+import type { StateStore } from '../state.js';
 
 /** Extensions WeChat recognises at all; anything else (or none) is `40113 unsupported file type`. */
 const KNOWN_EXTENSIONS = new Set([
