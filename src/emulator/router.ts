@@ -2,7 +2,7 @@
  * The route-module interface of the emulator. A route module exports `Route[]`; `routes/index.ts` collects them.
  * The server (server.ts) does the wire work before `handle` runs: method check (43001/43002), access_token
  * (41001/40014/40001/42001), daily quota (45009), fault injection, body parsing (44002/47001/47002, multipart).
- * Handlers validate the business rules and either return a result or call `ctx.error(errcode)`.
+ * Handlers validate the business rules and either return a result or `throw new EmuError(errcode)` (errors.ts).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccountFlags, AccountState, StateStore } from './state.js';
@@ -94,8 +94,6 @@ export interface EmuContext {
   readonly config: EmuConfig;
   readonly faults: FaultConfig;
   readonly store: StateStore;
-  /** Throws an HTTP 200 `{"errcode","errmsg":"… rid: …"}` error response. */
-  error(errcode: number, errmsg?: string): never;
   /** Seeded random in [0,1) (deterministic for a given faults.seed and call order). */
   random(): number;
   /**

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { EmuError, errmsgFor, newRid } from './errors.js';
+import { EmuError, newRid } from './errors.js';
 import { matchPath, type EmuAccount, type EmuContext, type EmuRequest, type EmuResult, type Route } from './router.js';
 import { StateStore, type AccountState } from './state.js';
 import { beijingDay, beijingMonth, seededRandom } from './clock.js';
@@ -400,7 +400,7 @@ export class EmulatorCore {
         return;
       }
       if (!(err instanceof EmuError)) throw err;
-      result = { kind: 'json', body: { errcode: err.errcode, errmsg: `${err.errmsg} rid: ${newRid(this.now())}` } };
+      result = { kind: 'json', body: { errcode: err.errcode, errmsg: `${err.errmsg} rid: ${newRid(this.now())}`, ...err.extra } };
     }
     this.store.markDirty();
     const status = result.status ?? 200;
@@ -508,9 +508,6 @@ export class EmulatorCore {
       config: { mediaOrigin: core.mediaOrigin(), publishDelayMs: core.publishDelayMs, titleLimit: core.titleLimit },
       faults: core.faults,
       store: core.store,
-      error: (errcode: number, errmsg?: string): never => {
-        throw new EmuError(errcode, errmsg ?? errmsgFor(errcode));
-      },
       random: () => core.rng(),
       slice: <T extends object>(name: string, init: () => T): T => {
         if (!account) throw new Error('ctx.slice is only available on auth:"token" routes; use globalSlice');

@@ -26,7 +26,7 @@ export function clearPathQuota(account: AccountState, path: string): void {
 export function cgiPath(ctx: EmuContext, value: unknown): string {
   const path = stringField(value);
   if (!path) throw new EmuError(47001);
-  if (path.startsWith('/sns/')) throw new EmuError(76022, 'could not use this cgi_path，no permission');
+  if (path.startsWith('/sns/')) throw new EmuError(76022);
   if (!path.startsWith('/') || !ctx.quota.known(path)) throw new EmuError(76021);
   return path;
 }

@@ -3,14 +3,10 @@
  * against the emulator clock in Beijing time; data is deterministic (../logic/datacube-data.ts) and includes the
  * account's really published articles.
  */
+import { EmuError } from '../errors.js';
 import { json, type EmuContext, type Route } from '../router.js';
 import { DATACUBE_APIS, beijingToday, validateDateRange } from '../logic/datacube-dates.js';
 import { datacubeResponse, type PublishedArticleInput } from '../logic/datacube-data.js';
-
-export const DATACUBE_ERRMSG: Readonly<Record<number, string>> = {
-  61500: 'date format error',
-  61501: 'date range error',
-};
 
 /** Successfully published freepublish jobs of the account, as article inputs for the generator. */
 function publishedArticles(ctx: EmuContext): PublishedArticleInput[] {
@@ -32,7 +28,7 @@ export const datacubeRoutes: Route[] = Object.entries(DATACUBE_APIS).map(
     handle(req, ctx) {
       const now = ctx.now();
       const range = validateDateRange(req.json, api, now);
-      if (!range.ok) return ctx.error(range.errcode, DATACUBE_ERRMSG[range.errcode]);
+      if (!range.ok) throw new EmuError(range.errcode);
       return json(
         datacubeResponse({ appId: ctx.account.appId, name, api, days: range.days, nowMs: now, published: publishedArticles(ctx) }),
       );

@@ -142,7 +142,7 @@ export const mediaRoutes: Route[] = [
       body: 'none',
       // Shut down 2022-02-28 (§4.3).
       handle: () => {
-        throw new EmuError(45106, 'This API has been unsupported');
+        throw new EmuError(45106);
       },
     }),
   ),

@@ -3,7 +3,7 @@
  * `mass/sendall`, `mass/get`. Pure rules live in ../logic/message-*.ts; this module wires them to the account state.
  */
 import { beijingDay } from '../clock.js';
-import { newRid } from '../errors.js';
+import { EmuError } from '../errors.js';
 import { json, type EmuAccount, type EmuContext, type Route } from '../router.js';
 import { validateCustomMessage } from '../logic/message-custom.js';
 import { TOWXNAME_PREVIEWS_PER_DAY, parseMsgId, validatePreview, validateSendAll } from '../logic/message-mass.js';
@@ -18,27 +18,9 @@ import {
 import { followersOf } from '../logic/user-store.js';
 import { tagMembers } from '../logic/user-tags.js';
 
-/** errmsg strings for the codes of this group (English as WeChat returns them; §7, §11). */
-export const MESSAGE_ERRMSG: Readonly<Record<number, string>> = {
-  40032: 'invalid openid list size',
-  40059: 'invalid msg id',
-  43004: 'require subscribe',
-  44004: 'empty content',
-  45015: 'response out of time limit or subscription is canceled',
-  45028: 'has no masssend quota',
-  45047: 'out of response count limit',
-  45065: 'clientmsgid exist',
-  45067: 'clientmsgid size out of limit',
-  48021: 'auto-saved draft can not be previewed or sent, save it manually first',
-};
-
-function fail(ctx: EmuContext, errcode: number): never {
-  return ctx.error(errcode, MESSAGE_ERRMSG[errcode]);
-}
-
 /** Custom send, mass send and preview need a verified account (§1 "Verification-gated APIs", EMU). */
 function requireVerified(ctx: EmuContext, account: EmuAccount): void {
-  if (!account.flags.verified) fail(ctx, 48001);
+  if (!account.flags.verified) throw new EmuError(48001);
 }
 
 /** Subscription accounts may mass-send once a day (§7.2); further sends that day → 45028. */
@@ -57,15 +39,15 @@ export const messageRoutes: Route[] = [
       requireVerified(ctx, account);
       const now = ctx.now();
       const checked = validateCustomMessage(req.json, accountLookups(account, now));
-      if (!checked.ok) fail(ctx, checked.errcode);
+      if (!checked.ok) throw new EmuError(checked.errcode);
       const { touser, msgtype, payload } = checked.message;
       const { directory } = followersOf(account, now);
-      if (!directory.knows(touser)) fail(ctx, 40003);
-      if (!directory.isSubscribed(touser)) fail(ctx, 43004);
+      if (!directory.knows(touser)) throw new EmuError(40003);
+      if (!directory.isSubscribed(touser)) throw new EmuError(43004);
 
       const messaging = messagingState(account);
       const decision = consumeWindow(messaging.windows[touser] ?? {}, now);
-      if (!decision.ok) fail(ctx, decision.errcode);
+      if (!decision.ok) throw new EmuError(decision.errcode);
       messaging.windows[touser] = decision.windows;
 
       const delivered: DeliveredMessage = {
@@ -97,7 +79,7 @@ export const messageRoutes: Route[] = [
       const checked = validatePreview(req.json, {
         mediaExists: (id) => (req.json.msgtype === 'mpnews' ? lookups.draftOrMaterialExists(id) : lookups.mediaExists(id)),
       });
-      if (!checked.ok) fail(ctx, checked.errcode);
+      if (!checked.ok) throw new EmuError(checked.errcode);
       const { directory } = followersOf(account, now);
       const messaging = messagingState(account);
 
@@ -108,15 +90,15 @@ export const messageRoutes: Route[] = [
         const today = beijingDay(now);
         if (messaging.towxname.day !== today) messaging.towxname = { day: today, count: 0 };
         // towxname previews: 100 a day (§7.2); the errcode is not documented, 45009 is WeChat's daily-limit code.
-        if (messaging.towxname.count >= TOWXNAME_PREVIEWS_PER_DAY) fail(ctx, 45009);
+        if (messaging.towxname.count >= TOWXNAME_PREVIEWS_PER_DAY) throw new EmuError(45009);
         const found = directory.openIdForWxname(towxname);
-        if (!found) fail(ctx, 40003);
+        if (!found) throw new EmuError(40003);
         openid = found;
       } else {
         openid = checked.recipient.openid;
-        if (!directory.knows(openid)) fail(ctx, 40003);
+        if (!directory.knows(openid)) throw new EmuError(40003);
       }
-      if (!directory.isSubscribed(openid)) fail(ctx, 43004);
+      if (!directory.isSubscribed(openid)) throw new EmuError(43004);
       if (towxname) messaging.towxname.count += 1;
 
       const msgId = allocateMsgId(messaging);
@@ -147,21 +129,19 @@ export const messageRoutes: Route[] = [
       const checked = validateSendAll(req.json, {
         mediaExists: (id) => (req.json.msgtype === 'mpnews' ? lookups.draftOrMaterialExists(id) : lookups.mediaExists(id)),
       });
-      if (!checked.ok) fail(ctx, checked.errcode);
+      if (!checked.ok) throw new EmuError(checked.errcode);
       const messaging = messagingState(account);
 
       const clientMsgId = req.json.clientmsgid;
       if (typeof clientMsgId === 'string' && clientMsgId.length > 0) {
-        if (Buffer.byteLength(clientMsgId, 'utf8') > CLIENT_MSG_ID_MAX_BYTES) fail(ctx, 45067);
+        if (Buffer.byteLength(clientMsgId, 'utf8') > CLIENT_MSG_ID_MAX_BYTES) throw new EmuError(45067);
         const existing = messaging.clientMsgIds[clientMsgId];
         // 45065 answers with the msg_id of the earlier send (§7.2).
-        if (existing !== undefined) {
-          return json({ errcode: 45065, errmsg: `${MESSAGE_ERRMSG[45065]} rid: ${newRid(now)}`, msg_id: existing });
-        }
+        if (existing !== undefined) throw new EmuError(45065, undefined, { msg_id: existing });
       }
       const today = beijingDay(now);
       if (messaging.massDay.day !== today) messaging.massDay = { day: today, count: 0 };
-      if (messaging.massDay.count >= MASS_SENDS_PER_DAY) fail(ctx, 45028);
+      if (messaging.massDay.count >= MASS_SENDS_PER_DAY) throw new EmuError(45028);
 
       const { state: followers, directory } = followersOf(account, now);
       const { isToAll, tagId } = checked.filter;
@@ -202,7 +182,7 @@ export const messageRoutes: Route[] = [
     handle(req, ctx) {
       const msgId = parseMsgId(req.json.msg_id);
       const record = msgId === null ? undefined : messagingState(ctx.account).mass[String(msgId)];
-      if (!record) fail(ctx, 40059);
+      if (!record) throw new EmuError(40059);
       return json({ msg_id: record.msgId, msg_status: record.status });
     },
   },

@@ -2,32 +2,17 @@
  * Users (wechat-api.md §9): `user/get` (10 000 per page, `next_openid` paging), `user/info`,
  * `user/info/batchget` (≤100). Followers are scripted, see ../logic/user-followers.ts and message-admin.ts.
  */
+import { EmuError } from '../errors.js';
 import { json, type EmuContext, type Route } from '../router.js';
 import { batchUserInfo, userInfo } from '../logic/user-info.js';
 import { followersOf, tagState } from '../logic/user-store.js';
 import { batchTagging, createTag, deleteTag, listTags, tagMembers, updateTag } from '../logic/user-tags.js';
 import { isValidOpenId, pageFollowers as pageOpenIds } from '../logic/user-followers.js';
 
-export const USER_ERRMSG: Readonly<Record<number, string>> = {
-  40032: 'invalid openid list size',
-  45056: 'too many tag now, no need to add new',
-  45057: "can't delete the tag that has too many fans",
-  45058: "can't modify sys tag",
-  45059: 'can not tagging one user too much',
-  45157: 'invalid tag name',
-  45158: 'tag name too long',
-  45159: 'invalid tag id',
-  49003: 'not match openid with appid',
-};
-
 /** A tag operation's result: `{errcode:0}` → ok body, other errcodes → error. */
 function tagResult(ctx: EmuContext, result: { errcode: number }) {
-  if (result.errcode !== 0) fail(ctx, result.errcode);
+  if (result.errcode !== 0) throw new EmuError(result.errcode);
   return json({ errcode: 0, errmsg: 'ok' });
-}
-
-function fail(ctx: EmuContext, errcode: number): never {
-  return ctx.error(errcode, USER_ERRMSG[errcode]);
 }
 
 export const userRoutes: Route[] = [
@@ -40,7 +25,7 @@ export const userRoutes: Route[] = [
     handle(req, ctx) {
       const { directory } = followersOf(ctx.account, ctx.now());
       const page = pageOpenIds(directory.subscribedOpenIds(), req.query.get('next_openid') ?? undefined);
-      if ('errcode' in page) fail(ctx, page.errcode);
+      if ('errcode' in page) throw new EmuError(page.errcode);
       return json(page);
     },
   },
@@ -53,7 +38,7 @@ export const userRoutes: Route[] = [
     handle(req, ctx) {
       const { directory } = followersOf(ctx.account, ctx.now());
       const info = userInfo(directory, req.query.get('openid') ?? undefined, req.query.get('lang') ?? undefined);
-      if ('errcode' in info) fail(ctx, info.errcode);
+      if ('errcode' in info) throw new EmuError(info.errcode);
       return json(info);
     },
   },
@@ -66,7 +51,7 @@ export const userRoutes: Route[] = [
     handle(req, ctx) {
       const { directory } = followersOf(ctx.account, ctx.now());
       const result = batchUserInfo(directory, req.json);
-      if ('errcode' in result) fail(ctx, result.errcode);
+      if ('errcode' in result) throw new EmuError(result.errcode);
       return json(result);
     },
   },
@@ -77,7 +62,7 @@ export const userRoutes: Route[] = [
     body: 'json',
     handle(req, ctx) {
       const result = createTag(tagState(ctx.account), req.json);
-      if ('errcode' in result) fail(ctx, result.errcode);
+      if ('errcode' in result) throw new EmuError(result.errcode);
       return json(result);
     },
   },
@@ -136,7 +121,7 @@ export const userRoutes: Route[] = [
     handle(req, ctx) {
       const openid = req.json.openid;
       const { directory } = followersOf(ctx.account, ctx.now());
-      if (!isValidOpenId(openid) || !directory.knows(openid)) fail(ctx, 40003);
+      if (!isValidOpenId(openid) || !directory.knows(openid)) throw new EmuError(40003);
       return json({ tagid_list: directory.get(openid)!.tagIds });
     },
   },
@@ -148,11 +133,11 @@ export const userRoutes: Route[] = [
     handle(req, ctx) {
       const tags = tagState(ctx.account);
       const id = Number(req.json.tagid);
-      if (!Number.isInteger(id) || (!(String(id) in tags.tags) && id !== 2)) fail(ctx, 45159);
+      if (!Number.isInteger(id) || (!(String(id) in tags.tags) && id !== 2)) throw new EmuError(45159);
       const { state, directory } = followersOf(ctx.account, ctx.now());
       const next = typeof req.json.next_openid === 'string' && req.json.next_openid ? req.json.next_openid : undefined;
       const page = pageOpenIds(tagMembers(state, directory, id), next);
-      if ('errcode' in page) fail(ctx, page.errcode);
+      if ('errcode' in page) throw new EmuError(page.errcode);
       // user/tag/get answers like user/get but without `total` (§9 table).
       const { total: _total, ...rest } = page;
       return json(rest);
