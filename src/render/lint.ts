@@ -5,7 +5,7 @@ import { lineOfKey } from '../content/front-matter.js';
 import type { Post } from '../content/post.js';
 import { formatOfExtension, sniffImageFormat, type ImageFormat } from '../util/image-type.js';
 import { problem, type Problem } from '../util/messages.js';
-import type { RenderedPost } from './render.js';
+import type { RenderedPost } from './rendered.js';
 import type { ImageRef } from './types.js';
 
 const MB = 1024 * 1024;

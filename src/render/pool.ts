@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { WxmpConfig } from '../config/schema.js';
 import { loadPost } from '../content/post.js';
 import { problem, problemToJson, type JsonProblem } from '../util/messages.js';
-import type { RenderedPost } from './render.js';
+import type { RenderedPost } from './rendered.js';
 import { imagePlaceholder } from './placeholders.js';
 import type { ImageRef, ImageResolver } from './types.js';
 

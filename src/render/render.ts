@@ -6,64 +6,21 @@ import type { WxmpConfig } from '../config/schema.js';
 import { lineOfKey } from '../content/front-matter.js';
 import { convertMkdocsBlocks } from '../content/mkdocs.js';
 import { mkdocsNavTitle } from '../content/mkdocs-nav.js';
-import { parsePost, type Post, type PostMeta } from '../content/post.js';
+import { parsePost, type Post } from '../content/post.js';
 import { isError, problem, type Problem } from '../util/messages.js';
 import { deriveDigest } from './digest.js';
 import { inlineArticle } from './inline.js';
 import { lintArticle } from './lint.js';
 import { getProcessor } from './processor.js';
+import type { RenderedPost, RenderOptions } from './rendered.js';
 import { shortenAuthors } from './author.js';
 import { resolveTheme } from './resolve-theme.js';
 import type { Theme } from './theme.js';
-import { defaultRenderSettings, type ImageRef, type ImageResolver, type LinkRef, type RenderSettings } from './types.js';
+import { defaultRenderSettings, type ImageRef, type ImageResolver, type RenderSettings } from './types.js';
 import { classifyImageSrc } from './util/image-src.js';
 
 export { RENDERER_VERSION, builtinTemplatesDir, resolveTheme } from './resolve-theme.js';
-
-export interface RenderOptions {
-  /** The posts repo root (relative paths in messages and outputs are relative to it). */
-  root: string;
-  config: WxmpConfig;
-  /** Theme name overriding config and front matter (`wxmp build --theme`). */
-  theme?: string;
-  /** Maps image references to the URLs written into the HTML (preview paths, mmbiz URLs). */
-  resolveImage?: ImageResolver;
-}
-
-export interface RenderedPost {
-  source: string;
-  title: string;
-  author?: string;
-  digest: string;
-  /** True when the digest was derived from the text (no `digest` in front matter). */
-  digestDerived: boolean;
-  /** True when a digest from an alias key (`description`…) was too long and was shortened. */
-  digestShortened: boolean;
-  /** The byline came from a list of authors too long for WeChat and was cut to the first names + 等. */
-  authorShortened: boolean;
-  /** Final WeChat HTML: sanitized, templated, styles inlined, no classes. */
-  html: string;
-  /** The sanitized body before the template and inlining. */
-  bodyHtml: string;
-  /** What juice received (template + body, with classes). */
-  preInlineHtml: string;
-  images: ImageRef[];
-  /** The cover: front matter `cover`, else the first image, else the config's default cover. */
-  cover?: ImageRef;
-  linkRefs: LinkRef[];
-  /** Absolute paths of other files the rendering read (`--8<--` snippets, mkdocs.yml for a nav title): inputs, like images. */
-  includes: string[];
-  mathCount: number;
-  theme: string;
-  themeVersion: string;
-  meta: PostMeta;
-  messages: Problem[];
-  sizes: { markdownBytes: number; textChars: number; bodyHtmlBytes: number; preInlineBytes: number; htmlBytes: number };
-  /** sha256 of the final HTML. */
-  htmlHash: string;
-  /** False when any message is an error. */
-  ok: boolean;
-}
+export type { RenderedPost, RenderOptions } from './rendered.js';
 
 /** Plugin messages that are errors: the post would be published broken. */
 const ERROR_RULES = new Set(['math-too-many', 'image-missing', 'image-no-src', 'image-outside-root', 'snippet-missing', 'snippet-outside-root']);

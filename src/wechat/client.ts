@@ -1,4 +1,5 @@
 import { ProxyAgent, type Dispatcher } from 'undici';
+import type { ApiContext } from './api/context.js';
 import { DatacubeApi } from './api/datacube.js';
 import { DraftApi } from './api/draft.js';
 import { FreepublishApi } from './api/freepublish.js';
@@ -19,13 +20,6 @@ import { TokenManager, type FetchedToken } from './token-manager.js';
 import type { BinaryResponse, CallOptions, HttpMethod, TokenCacheStore, WeChatClientOptions, WeChatEvent } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** What the API group modules need from the client. */
-export interface ApiContext {
-  call<T = unknown>(options: CallOptions): Promise<T>;
-  readonly appId: string;
-  now(): number;
-}
 
 interface Exchange {
   endpoint: string;

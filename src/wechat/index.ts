@@ -1,4 +1,5 @@
-export { WeChatClient, normalizeApiBase, type ApiContext } from './client.js';
+export { WeChatClient, normalizeApiBase } from './client.js';
+export type { ApiContext } from './api/context.js';
 export { clientFromEnv, type ClientConfig, type ClientFromEnvOptions } from './env.js';
 export {
   FATAL_ERRCODES,

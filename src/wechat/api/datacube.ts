@@ -1,4 +1,4 @@
-import type { ApiContext } from '../client.js';
+import type { ApiContext } from './context.js';
 import { WeChatClientError } from '../errors.js';
 
 /** Maximum inclusive span in days per analytics API (wechat-api.md §10). */

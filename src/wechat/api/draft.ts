@@ -1,4 +1,4 @@
-import type { ApiContext } from '../client.js';
+import type { ApiContext } from './context.js';
 import { WeChatClientError } from '../errors.js';
 
 /** One article of a draft (wechat-api.md §5.1). Unknown fields are ignored by WeChat. */

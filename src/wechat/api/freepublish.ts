@@ -1,4 +1,4 @@
-import type { ApiContext } from '../client.js';
+import type { ApiContext } from './context.js';
 import { WeChatClientError, WeChatPublishError } from '../errors.js';
 import { idInput, idString } from '../json.js';
 import { sleep } from '../retry.js';

@@ -1,4 +1,4 @@
-import type { ApiContext } from '../client.js';
+import type { ApiContext } from './context.js';
 import { WeChatTransportError } from '../errors.js';
 import type { BinaryResponse, FileInput } from '../types.js';
 

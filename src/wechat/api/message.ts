@@ -1,4 +1,4 @@
-import type { ApiContext } from '../client.js';
+import type { ApiContext } from './context.js';
 import { WeChatClientError } from '../errors.js';
 import { idString } from '../json.js';
 import type { WeChatId } from '../types.js';

@@ -1,4 +1,4 @@
-import type { ApiContext } from '../client.js';
+import type { ApiContext } from './context.js';
 
 export type UserLang = 'zh_CN' | 'zh_TW' | 'en';
 
