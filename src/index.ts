@@ -28,11 +28,11 @@ export type { EmulatorOptions, EmulatorAccountInput, FaultConfig, RunningEmulato
 
 // Sync: the lock file and the engine behind `wxmp sync`.
 export { syncPosts } from './sync/engine.js';
-export type { PostResult, SyncContext, SyncEvent, SyncStatus } from './sync/engine.js';
+export type { PostResult, SyncContext, SyncEvent, SyncOptions, SyncStatus } from './sync/engine.js';
 export { LockStore, LOCK_FILE } from './sync/lock.js';
 export type { LockData, LockPost, LockImage, LockCover } from './sync/lock.js';
 export { FileHashCache } from './sync/file-hashes.js';
-export { resolveAccounts } from './sync/accounts.js';
-export type { ResolvedAccount } from './sync/accounts.js';
+export { AccountSession, openSession, resolveAccounts, SessionError } from './account/index.js';
+export type { OpenSessionOptions, ResolvedAccount, SessionMode } from './account/index.js';
 export { reconcile } from './sync/reconcile.js';
 export { prepareBodyImage, prepareCoverImage } from './assets/convert.js';

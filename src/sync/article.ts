@@ -3,7 +3,7 @@ import type { WxmpConfig } from '../config/schema.js';
 import type { RenderedPost } from '../render/render.js';
 import { sha256, stableStringify } from '../util/hash.js';
 import type { DraftArticle } from '../wechat/api/draft.js';
-import type { ResolvedAccount } from './accounts.js';
+import type { ResolvedAccount } from '../account/accounts.js';
 
 export { imagePlaceholder, substituteImages } from '../render/placeholders.js';
 

@@ -142,6 +142,41 @@ export class LockStore {
     return this.data.accounts[appId];
   }
 
+  /** Merges `fields` into a post's entry for an account and saves: once resolved, the entry is on disk. */
+  async recordPost(appId: string, source: string, fields: Partial<LockPost>): Promise<LockPost> {
+    const posts = this.account(appId).posts;
+    const entry: LockPost = { ...(posts[source] ?? { status: 'draft', updatedAt: '' }), ...fields };
+    posts[source] = entry;
+    await this.save();
+    return entry;
+  }
+
+  /** Replaces a post's entry for an account (nothing of the old entry is kept) and saves. */
+  async replacePost(appId: string, source: string, entry: LockPost): Promise<LockPost> {
+    this.account(appId).posts[source] = entry;
+    await this.save();
+    return entry;
+  }
+
+  /**
+   * Before a draft/add: the entry without a media_id, with a pending marker. A crash between WeChat's answer and the
+   * save of `recordDraft` leaves the marker, and the next run finds the draft (`findPendingDraft`) instead of adding a
+   * second one.
+   */
+  markPending(appId: string, source: string, fields: Partial<LockPost>, pending: LockPending): Promise<LockPost> {
+    return this.recordPost(appId, source, { ...fields, mediaId: undefined, payloadHash: undefined, pending });
+  }
+
+  /** After a draft/add or draft/update: the draft's media_id and what was sent; any pending marker is cleared. */
+  recordDraft(appId: string, source: string, mediaId: string, fields: Partial<LockPost>): Promise<LockPost> {
+    return this.recordPost(appId, source, { ...fields, mediaId, pending: undefined });
+  }
+
+  /** A draft of an interrupted draft/add, found in the draft box: adopted, its payload unknown (the next sync updates it). */
+  adoptDraft(appId: string, source: string, mediaId: string): Promise<LockPost> {
+    return this.recordPost(appId, source, { mediaId, payloadHash: undefined, pending: undefined });
+  }
+
   serialize(): string {
     const data = this.data;
     // Drop empty pending maps so that a clean lock has no noise.

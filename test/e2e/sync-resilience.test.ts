@@ -93,9 +93,9 @@ describe('sync resilience', () => {
   it('one sync at a time per repo; a lock left by a killed sync is taken over', async () => {
     const root = await makeRepo({ posts: 3 });
     fastRetries(root);
-    emulator = await startEmulator({ accounts: [APP], faults: { latencyMs: 1000 } });
+    emulator = await startEmulator({ accounts: [APP], faults: { latencyMs: 2000 } });
     const first = startCli(['sync', '--root', root], { env: envFor(emulator) });
-    // Wait until the first sync is talking to WeChat (it holds the lock by then). Each call takes a second, so the
+    // Wait until the first sync is talking to WeChat (it holds the lock by then). Each call takes 2 s, so the
     // first run is still going when the second one starts, however loaded the machine.
     while (emulator.control.requests().length === 0) await new Promise((r) => setTimeout(r, 20));
     const second = await runCli(['sync', '--root', root], { env: envFor(emulator) });
@@ -109,7 +109,7 @@ describe('sync resilience', () => {
     const third = await runCli(['sync', '--root', root, '--json'], { env: envFor(emulator) });
     expect(third.code).toBe(0);
     expect(JSON.parse(third.stdout).summary).toMatchObject({ UNCHANGED: 3 });
-  });
+  }, 90_000);
 
   it('20 % injected transient failures reach the same end state as a clean run', async () => {
     const root = await makeRepo({ posts: 6 });

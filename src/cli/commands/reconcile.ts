@@ -1,12 +1,9 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { announceApiBase } from '../../config/api-base.js';
-import { resolveAccounts, type ResolvedAccount } from '../../sync/accounts.js';
-import { LOCK_FILE, LockStore } from '../../sync/lock.js';
-import type { WeChatClient } from '../../wechat/client.js';
-import { printJson, UserError } from '../output.js';
+import { printJson } from '../output.js';
 import { loadProject, selectPosts } from '../project.js';
+import { openCliSession } from '../session.js';
 
 export function registerReconcileCommand(program: Command): void {
   program
@@ -25,19 +22,17 @@ already in the draft box. A post adopts the single draft whose title equals its 
 exists are marked missing (the next sync creates a new draft). Needs credentials (reads the draft box).`,
     )
     .action(async (patterns: string[], options: { root?: string; config?: string; dryRun?: boolean; json?: boolean }) => {
-      const [{ reconcile }, { WeChatClient: Client }] = await Promise.all([import('../../sync/reconcile.js'), import('../../wechat/client.js')]);
+      const { reconcile } = await import('../../sync/reconcile.js');
       const project = await loadProject(options);
-      const setup = resolveAccounts(project.config, process.env);
-      if (setup.mode !== 'live') throw new UserError(setup.mode === 'error' ? setup.message : 'reconcile needs credentials: set WECHAT_APP_ID and WECHAT_APP_SECRET');
-      for (const account of setup.accounts.values()) announceApiBase(account.apiBase, account.proxy);
-      const files = await selectPosts(project, patterns);
-      const lock = await LockStore.load(path.join(project.root, LOCK_FILE));
-      const clients = new Map<string, WeChatClient>();
-      const clientFor = async (a: ResolvedAccount) => {
-        if (!clients.has(a.appId)) clients.set(a.appId, new Client({ appId: a.appId, appSecret: a.appSecret, apiBase: a.apiBase, proxy: a.proxy, retry: project.config.retry }));
-        return clients.get(a.appId)!;
-      };
-      const results = await reconcile(files, { root: project.root, config: project.config, lock, accounts: [...setup.accounts.values()], clientFor, dryRun: options.dryRun });
+      const session = await openCliSession({ root: project.root, config: project.config, requireCredentials: 'wxmp reconcile' }, 'wxmp reconcile --help');
+      let results;
+      try {
+        for (const account of session.accounts.values()) announceApiBase(account.apiBase, account.proxy);
+        const files = await selectPosts(project, patterns);
+        results = await reconcile(files, session, { dryRun: options.dryRun });
+      } finally {
+        await session.close();
+      }
       if (options.json) printJson({ dryRun: options.dryRun === true, posts: results });
       else {
         for (const r of results) {

@@ -4,16 +4,15 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { announceApiBase } from '../../config/api-base.js';
+import type { AccountSession, ResolvedAccount } from '../../account/index.js';
 import { POOL_THRESHOLD, RenderPool } from '../../render/pool.js';
-import { resolveAccounts, type ResolvedAccount } from '../../sync/accounts.js';
 import { syncPosts, type PostResult, type SyncEvent } from '../../sync/engine.js';
-import { FileHashCache } from '../../sync/file-hashes.js';
-import { LOCK_FILE, LockStore } from '../../sync/lock.js';
-import { sandboxDir, sandboxPreviewFile, SANDBOX_ACCOUNT, startSandbox, writeSandboxPreview, type Sandbox } from '../../sync/sandbox.js';
-import type { WeChatClient } from '../../wechat/client.js';
-import { acquireProcessLock, LockedError } from '../../util/process-lock.js';
+import type { LockStore } from '../../sync/lock.js';
+import { sandboxDir, sandboxPreviewFile, writeSandboxPreview } from '../../sync/sandbox.js';
+import { LockedError } from '../../util/process-lock.js';
 import { plural, printJson, UserError } from '../output.js';
 import { loadProject, selectPosts } from '../project.js';
+import { openCliSession } from '../session.js';
 import { countStatuses, printMessages, printTable, reportToGitHub, resultToJson, STATUSES } from '../sync-report.js';
 
 export interface SyncCliOptions {
@@ -81,178 +80,134 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
   const concurrency = options.concurrency ? Number.parseInt(options.concurrency, 10) : config.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`--concurrency must be a positive integer (got ${options.concurrency})`);
 
-  let setup = options.sandbox ? ({ mode: 'sandbox', reason: '--sandbox' } as const) : resolveAccounts(config, process.env);
-  if (setup.mode === 'error') {
-    if (!dryRun) throw new UserError(`${setup.message}.\nSee \`wxmp sync --help\` for how credentials are configured.`);
-    // A plan needs no secret: read the lock under the configured AppIDs.
-    setup = planAccounts(config.accounts, process.env) ?? { mode: 'sandbox', reason: 'no credentials' };
-  }
-  if (setup.mode === 'sandbox' && !dryRun && process.env.GITHUB_ACTIONS === 'true' && !options.sandbox) {
-    throw new UserError('no WeChat credentials in this GitHub Actions run: add WECHAT_APP_ID and WECHAT_APP_SECRET as repository secrets (or pass --sandbox to sync into a throw-away emulator)');
-  }
-
-  const sandboxMode = setup.mode === 'sandbox';
-  let accounts: Map<string, ResolvedAccount>;
-  let defaultName: string | undefined;
-  if (setup.mode === 'sandbox') {
-    accounts = new Map([['sandbox', { name: 'sandbox', appId: SANDBOX_ACCOUNT.appId, appSecret: SANDBOX_ACCOUNT.appSecret }]]);
-    defaultName = 'sandbox';
-  } else {
-    accounts = setup.accounts;
-    defaultName = setup.defaultName;
-    // The sandbox's own emulator is not announced: its banner says where drafts go.
-    if (!dryRun) for (const account of accounts.values()) announceApiBase(account.apiBase, account.proxy);
-  }
-  const lockFile = sandboxMode ? path.join(sandboxDir(root), LOCK_FILE) : path.join(root, LOCK_FILE);
-
+  const session = await openCliSession({ root, config, sandbox: options.sandbox, readOnly: dryRun, concurrency }, 'wxmp sync --help');
+  const sandboxMode = session.mode === 'sandbox';
+  // The sandbox's own emulator is not announced: its banner says where drafts go.
+  if (!sandboxMode && !dryRun) for (const account of session.accounts.values()) announceApiBase(account.apiBase, account.proxy);
   const out = process.stderr;
   if (sandboxMode && !options.json) printSandboxBanner(out, dryRun);
-
-  // The client (undici) and the sandbox's emulator start on the first request: a no-op sync loads neither.
-  let sandbox: Sandbox | undefined;
-  let sandboxStarting: Promise<Sandbox> | undefined;
-  let requests = 0;
-  const clients = new Map<string, Promise<WeChatClient>>();
-  const createClient = async (account: ResolvedAccount): Promise<WeChatClient> => {
-    if (dryRun) throw new Error('internal: no client in a dry run');
-    const { WeChatClient: Client } = await import('../../wechat/client.js');
-    if (sandboxMode) sandbox = await (sandboxStarting ??= startSandbox(root));
-    return new Client({
-      appId: account.appId,
-      appSecret: account.appSecret,
-      apiBase: sandbox ? sandbox.emulator.url : account.apiBase,
-      proxy: account.proxy,
-      retry: config.retry,
-      // The sandbox keeps its tokens with its state; real tokens go to the user cache dir (never the posts repo).
-      tokenCache: sandbox ? path.join(sandbox.dir, 'tokens') : undefined,
-      onEvent: (event) => {
-        if (event.type === 'request') requests++;
-      },
-    });
-  };
-  const clientFor = (account: ResolvedAccount): Promise<WeChatClient> => {
-    let client = clients.get(account.appId);
-    if (!client) {
-      client = createClient(account);
-      clients.set(account.appId, client);
-    }
-    return client;
-  };
-
-  // One sync at a time per repo (and per sandbox): two would both create a draft for a new post. A plan sends nothing.
-  let releaseLock: (() => void) | undefined;
-  if (!dryRun) {
-    try {
-      releaseLock = acquireProcessLock(path.join(root, '.wxmp', sandboxMode ? 'sandbox-sync.pid' : 'sync.pid'), `another \`wxmp sync\` on ${root}`);
-    } catch (error) {
-      if (error instanceof LockedError) throw new UserError(error.message);
-      throw error;
-    }
-  }
   try {
-    const lock = await LockStore.load(lockFile);
-    const hashes = await FileHashCache.load(path.join(root, '.wxmp', 'cache', 'file-hashes.json'));
-    const progress = createProgress(out, options.json === true, dryRun);
-    // Worker threads start only when a post needs rendering; with few posts, rendering in this thread is as fast.
-    const renderPool = files.length >= POOL_THRESHOLD ? new RenderPool({ root, config }) : undefined;
+    // One sync at a time per repo (and per sandbox): two would both create a draft for a new post. A plan sends nothing.
+    acquireRunLock(session);
     const started = Date.now();
-    let results: PostResult[];
-    // Ctrl-C and CI cancellation (SIGTERM) stop the same way: flush the lock file (a call in flight has its pending
-    // marker in it, so the next run finds its draft instead of creating another), then exit 128 + the signal number.
-    const stopHandlers = onStopSignals((code) => {
-      progress.clear();
-      out.write(pc.yellow('\nInterrupted. Everything done so far is recorded in the lock file: run the same command again to resume.\n'));
-      void settleWithin(STOP_GRACE_MS, dryRun ? [] : [lock.save(), sandbox?.emulator.close()]).finally(() => {
-        releaseLock?.();
-        process.exit(code);
-      });
-    });
-    try {
-      results = await syncPosts(files, {
-        root,
-        config,
-        lock,
-        hashes,
-        dryRun,
-        force: options.force,
-        verify: options.verify,
-        concurrency,
-        collectImages: sandboxMode && !dryRun,
-        renderPool,
-        accountFor: (name) => {
-          if (sandboxMode) return accounts.get('sandbox')!;
-          const key = name ?? defaultName;
-          if (!key) return { error: `no account: add \`account:\` to the front matter or \`defaultAccount\` to the config (accounts: ${[...accounts.keys()].join(', ')})` };
-          return accounts.get(key) ?? { error: `unknown account "${key}" (configured: ${[...accounts.keys()].join(', ') || 'none'})` };
-        },
-        clientFor,
-        onEvent: progress.onEvent,
-      });
-    } finally {
-      stopHandlers.remove();
-      progress.clear();
-      await renderPool?.close();
-      await hashes.save();
-    }
-
-    const previews = new Map<string, string>();
-    if (sandbox) {
-      try {
-        const { buildPostPage } = await import('../../preview/page.js');
-        for (const result of results) {
-          if (!result.mediaId || !result.imageBytes) continue;
-          const file = await writeSandboxPreview(sandbox, await clientFor(accounts.get('sandbox')!), result.mediaId, result.imageBytes, (entry) =>
-            buildPostPage({ ...entry, href: '', errors: 0, warnings: 0 }), result.source);
-          previews.set(result.source, file);
-        }
-      } finally {
-        await sandbox.emulator.close();
-      }
-    }
-    if (sandboxMode && !dryRun) {
-      // Unchanged drafts keep the preview written when they were last sent.
-      for (const result of results) {
-        const file = sandboxPreviewFile(sandboxDir(root), result.source);
-        if (result.mediaId && !previews.has(result.source) && existsSync(file)) previews.set(result.source, file);
-      }
-    }
-
-    const seconds = (Date.now() - started) / 1000;
-    const counts = countStatuses(results);
-    // Drafts of posts that are no longer in the repo: reported, never deleted (a draft may have been edited in WeChat).
-    const orphans = patterns.length === 0 ? findOrphans(lock, [...accounts.values()], new Set(results.map((r) => r.source))) : [];
-    if (options.json) {
-      printJson({
-        mode: dryRun ? 'plan' : sandboxMode ? 'sandbox' : 'live',
-        root,
-        lockFile: path.relative(root, lockFile).split(path.sep).join('/'),
-        requests: dryRun ? 0 : requests,
-        seconds,
-        summary: counts,
-        posts: results.map((r) => ({ ...resultToJson(r), preview: previews.get(r.source) ?? null })),
-        orphans,
-      });
-    } else {
-      printTable(results, { dryRun, showAccount: accounts.size > 1 }, out);
-      printMessages(results, options.verbose === true, out);
-      const summary = STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ');
-      out.write(`\n${dryRun ? 'Plan (nothing sent)' : sandboxMode ? 'Sandbox sync' : 'Sync'}: ${summary || 'no posts'} · ${dryRun ? 'no requests' : plural(requests, 'request')} · ${seconds.toFixed(2)} s\n`);
-      if (orphans.length) {
-        out.write(`\n${pc.yellow(`${plural(orphans.length, 'draft')} ${orphans.length === 1 ? 'belongs' : 'belong'} to posts no longer in the repo`)} (left in WeChat; delete them in the web UI if they are not needed):\n`);
-        for (const o of orphans) out.write(`  ${o.source}  ${pc.dim(`${o.account} ${o.mediaId}`)}\n`);
-      }
-      if (previews.size) {
-        out.write(`\n${pc.bold('Preview the sandbox drafts:')}\n`);
-        // A file: URL (spaces and CJK percent-encoded) stays one clickable link in a terminal.
-        for (const [source, file] of previews) out.write(`  ${source}  ${pc.cyan(pathToFileURL(file).href)}\n`);
-      }
-      if (sandboxMode && !dryRun) printSandboxFooter(out);
-    }
+    const results = await runEngine(files, session, options, concurrency, out);
+    const previews = sandboxMode && !dryRun ? await sandboxPreviews(session, results) : new Map<string, string>();
+    const report: SyncReport = { results, previews, seconds: (Date.now() - started) / 1000, patterns, dryRun };
+    if (options.json) printJsonReport(session, report);
+    else printTextReport(session, report, options.verbose === true, out);
     reportToGitHub(results, root, dryRun ? 'wxmp plan' : 'wxmp sync');
-    return counts.FAILED > 0 ? 1 : 0;
+    return countStatuses(results).FAILED > 0 ? 1 : 0;
   } finally {
-    releaseLock?.();
+    await session.close();
   }
+}
+
+function acquireRunLock(session: AccountSession): void {
+  try {
+    session.acquireRunLock();
+  } catch (error) {
+    if (error instanceof LockedError) throw new UserError(error.message);
+    throw error;
+  }
+}
+
+/** The engine with progress on stderr, worker threads for many posts, and Ctrl-C / SIGTERM handled. */
+async function runEngine(files: string[], session: AccountSession, options: SyncCliOptions, concurrency: number, out: NodeJS.WriteStream): Promise<PostResult[]> {
+  const dryRun = session.readOnly;
+  const progress = createProgress(out, options.json === true, dryRun);
+  // Worker threads start only when a post needs rendering; with few posts, rendering in this thread is as fast.
+  const renderPool = files.length >= POOL_THRESHOLD ? new RenderPool({ root: session.root, config: session.config }) : undefined;
+  // Ctrl-C and CI cancellation (SIGTERM) stop the same way: flush the lock file (a call in flight has its pending
+  // marker in it, so the next run finds its draft instead of creating another), then exit 128 + the signal number.
+  const stopHandlers = onStopSignals((code) => {
+    progress.clear();
+    out.write(pc.yellow('\nInterrupted. Everything done so far is recorded in the lock file: run the same command again to resume.\n'));
+    void settleWithin(STOP_GRACE_MS, dryRun ? [] : [session.lock.save(), session.close()]).finally(() => process.exit(code));
+  });
+  try {
+    return await syncPosts(files, session, {
+      force: options.force,
+      verify: options.verify,
+      concurrency,
+      collectImages: session.mode === 'sandbox' && !dryRun,
+      renderPool,
+      onEvent: progress.onEvent,
+    });
+  } finally {
+    stopHandlers.remove();
+    progress.clear();
+    await renderPool?.close();
+  }
+}
+
+/** Preview pages of the sandbox drafts: written for drafts sent now, kept from earlier runs for unchanged ones. */
+async function sandboxPreviews(session: AccountSession, results: PostResult[]): Promise<Map<string, string>> {
+  const previews = new Map<string, string>();
+  const sandbox = session.sandbox;
+  if (sandbox) {
+    const { buildPostPage } = await import('../../preview/page.js');
+    const client = await session.client(session.accounts.get('sandbox')!);
+    for (const result of results) {
+      if (!result.mediaId || !result.imageBytes) continue;
+      const file = await writeSandboxPreview(sandbox, client, result.mediaId, result.imageBytes, (entry) =>
+        buildPostPage({ ...entry, href: '', errors: 0, warnings: 0 }), result.source);
+      previews.set(result.source, file);
+    }
+  }
+  for (const result of results) {
+    const file = sandboxPreviewFile(sandboxDir(session.root), result.source);
+    if (result.mediaId && !previews.has(result.source) && existsSync(file)) previews.set(result.source, file);
+  }
+  return previews;
+}
+
+interface SyncReport {
+  results: PostResult[];
+  previews: Map<string, string>;
+  seconds: number;
+  patterns: string[];
+  dryRun: boolean;
+}
+
+/** Drafts of posts that are no longer in the repo: reported, never deleted (a draft may have been edited in WeChat). */
+function orphansOf(session: AccountSession, report: SyncReport) {
+  return report.patterns.length === 0 ? findOrphans(session.lock, [...session.accounts.values()], new Set(report.results.map((r) => r.source))) : [];
+}
+
+function printJsonReport(session: AccountSession, report: SyncReport): void {
+  const { results, previews, dryRun } = report;
+  printJson({
+    mode: dryRun ? 'plan' : session.mode,
+    root: session.root,
+    lockFile: session.lockFileLabel,
+    requests: dryRun ? 0 : session.requests,
+    seconds: report.seconds,
+    summary: countStatuses(results),
+    posts: results.map((r) => ({ ...resultToJson(r), preview: previews.get(r.source) ?? null })),
+    orphans: orphansOf(session, report),
+  });
+}
+
+function printTextReport(session: AccountSession, report: SyncReport, verbose: boolean, out: NodeJS.WriteStream): void {
+  const { results, previews, dryRun } = report;
+  const sandboxMode = session.mode === 'sandbox';
+  const counts = countStatuses(results);
+  printTable(results, { dryRun, showAccount: session.accounts.size > 1 }, out);
+  printMessages(results, verbose, out);
+  const summary = STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ');
+  const requests = dryRun ? 'no requests' : plural(session.requests, 'request');
+  out.write(`\n${dryRun ? 'Plan (nothing sent)' : sandboxMode ? 'Sandbox sync' : 'Sync'}: ${summary || 'no posts'} · ${requests} · ${report.seconds.toFixed(2)} s\n`);
+  const orphans = orphansOf(session, report);
+  if (orphans.length) {
+    out.write(`\n${pc.yellow(`${plural(orphans.length, 'draft')} ${orphans.length === 1 ? 'belongs' : 'belong'} to posts no longer in the repo`)} (left in WeChat; delete them in the web UI if they are not needed):\n`);
+    for (const o of orphans) out.write(`  ${o.source}  ${pc.dim(`${o.account} ${o.mediaId}`)}\n`);
+  }
+  if (previews.size) {
+    out.write(`\n${pc.bold('Preview the sandbox drafts:')}\n`);
+    // A file: URL (spaces and CJK percent-encoded) stays one clickable link in a terminal.
+    for (const [source, file] of previews) out.write(`  ${source}  ${pc.cyan(pathToFileURL(file).href)}\n`);
+  }
+  if (sandboxMode && !dryRun) printSandboxFooter(out);
 }
 
 /** Exit codes of a sync stopped by a signal: 128 + its number, as a shell reports it. */
@@ -288,20 +243,6 @@ async function settleWithin(ms: number, tasks: (Promise<unknown> | undefined)[])
   const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
   await Promise.race([Promise.allSettled(tasks), timeout]);
   clearTimeout(timer);
-}
-
-/** For `plan` without secrets: the configured AppIDs (or WECHAT_APP_ID) are enough to read the lock. */
-function planAccounts(
-  configured: Record<string, { appId: string; author?: string }>,
-  env: NodeJS.ProcessEnv,
-): { mode: 'live'; accounts: Map<string, ResolvedAccount>; defaultName?: string } | undefined {
-  const names = Object.keys(configured);
-  if (names.length) {
-    const accounts = new Map(names.map((name) => [name, { name, appId: configured[name]!.appId, appSecret: '', author: configured[name]!.author }]));
-    return { mode: 'live', accounts, defaultName: names.length === 1 ? names[0] : undefined };
-  }
-  if (env.WECHAT_APP_ID) return { mode: 'live', accounts: new Map([['default', { name: 'default', appId: env.WECHAT_APP_ID, appSecret: '' }]]), defaultName: 'default' };
-  return undefined;
 }
 
 function printSandboxBanner(out: NodeJS.WriteStream, dryRun: boolean): void {

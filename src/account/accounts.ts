@@ -104,3 +104,18 @@ export function resolveAccounts(config: WxmpConfig, env: NodeJS.ProcessEnv): Acc
   if (!appId && appSecret) return { mode: 'error', message: 'WECHAT_APP_SECRET is set but WECHAT_APP_ID is not (environment or .env)' };
   return { mode: 'sandbox', reason: 'no WECHAT_APP_ID / WECHAT_APP_SECRET and no accounts in the config' };
 }
+
+/**
+ * For a plan without secrets: the configured AppIDs (or WECHAT_APP_ID) are enough to read the lock, since a plan sends
+ * nothing. Undefined when there is not even an AppID.
+ */
+export function planAccounts(config: WxmpConfig, env: NodeJS.ProcessEnv): Extract<AccountSetup, { mode: 'live' }> | undefined {
+  const names = Object.keys(config.accounts);
+  if (names.length) {
+    const accounts = new Map(names.map((name) => [name, { name, appId: config.accounts[name]!.appId, appSecret: '', author: config.accounts[name]!.author }]));
+    return { mode: 'live', accounts, defaultName: config.defaultAccount ?? (names.length === 1 ? names[0] : undefined) };
+  }
+  const appId = env.WECHAT_APP_ID?.trim();
+  if (appId) return { mode: 'live', accounts: new Map([['default', { name: 'default', appId, appSecret: '' }]]), defaultName: 'default' };
+  return undefined;
+}

@@ -1,0 +1,54 @@
+import type { WeChatClient } from '../wechat/client.js';
+import type { LockPending } from './lock.js';
+
+export interface DraftSummary {
+  mediaId: string;
+  title: string;
+  thumbMediaId?: string;
+  /** Epoch seconds. */
+  updateTime: number;
+}
+
+/** draft/batchget's largest page (docs/wechat-api.md §5.2). */
+const PAGE = 20;
+
+/**
+ * Walks the draft box page by page (without content), newest first, until `visit` returns true or the box ends.
+ * Returns whether `visit` stopped the walk.
+ */
+export async function walkDrafts(client: WeChatClient, visit: (draft: DraftSummary) => boolean | void): Promise<boolean> {
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await client.draft.batchget({ offset, count: PAGE, noContent: true });
+    for (const item of page.item) {
+      const article = item.content.news_item[0];
+      const draft: DraftSummary = { mediaId: item.media_id, title: article?.title ?? '', updateTime: item.update_time };
+      if (article?.thumb_media_id) draft.thumbMediaId = article.thumb_media_id;
+      if (visit(draft) === true) return true;
+    }
+    if (page.item.length < PAGE || offset + PAGE >= page.total_count) return false;
+  }
+}
+
+/** Every draft of the account: media_id, title, update time. */
+export async function listDrafts(client: WeChatClient): Promise<DraftSummary[]> {
+  const drafts: DraftSummary[] = [];
+  await walkDrafts(client, (draft) => void drafts.push(draft));
+  return drafts;
+}
+
+/**
+ * The draft an interrupted draft/add created, if WeChat has it: same title and cover, updated after the attempt
+ * started (with two minutes of slack for clock skew).
+ */
+export async function findPendingDraft(client: WeChatClient, pending: LockPending): Promise<string | undefined> {
+  const slack = 120;
+  let found: string | undefined;
+  await walkDrafts(client, (draft) => {
+    if (draft.title === pending.title && draft.thumbMediaId === pending.thumbMediaId && draft.updateTime >= pending.startedAt - slack) {
+      found = draft.mediaId;
+      return true;
+    }
+    return false;
+  });
+  return found;
+}

@@ -1,0 +1,38 @@
+/**
+ * Stage 1, load: read the post, stop at front-matter errors and `draft: true`, and route it to its accounts
+ * (`account:` in the front matter, several for a crosspost; the session's default otherwise).
+ */
+import type { ResolvedAccount } from '../../account/accounts.js';
+import { loadPost, type Post } from '../../content/post.js';
+import { isError } from '../../util/messages.js';
+import { firstError, type PostResult, type SyncContext } from '../context.js';
+
+export interface LoadedPost {
+  post: Post;
+  /** Each account the post goes to, once (two names for one AppID are one target). */
+  targets: ResolvedAccount[];
+  /** Results already final: an unknown account, a broken post, a skipped draft. */
+  done: PostResult[];
+}
+
+/** A fresh result for the post with nothing done yet (the stages fill it in). */
+export function emptyResult(post: Post): Pick<PostResult, 'source' | 'images' | 'messages'> {
+  return { source: post.source, images: { uploaded: 0, reused: 0, bytes: 0 }, messages: [...post.messages] };
+}
+
+export async function loadStage(file: string, ctx: SyncContext): Promise<LoadedPost> {
+  const { session } = ctx;
+  const post = await loadPost(file, session.root, session.config);
+  const base = emptyResult(post);
+  if (post.messages.some(isError)) return { post, targets: [], done: [{ ...base, account: '-', status: 'FAILED', error: firstError(post.messages) }] };
+  if (post.meta.draft === true) return { post, targets: [], done: [{ ...base, account: '-', status: 'SKIPPED', note: 'draft: true' }] };
+
+  const targets: ResolvedAccount[] = [];
+  const done: PostResult[] = [];
+  for (const name of post.meta.account ?? [undefined]) {
+    const account = session.account(name);
+    if ('error' in account) done.push({ ...base, account: name ?? '-', status: 'FAILED', error: { message: account.error } });
+    else if (!targets.some((t) => t.appId === account.appId)) targets.push(account);
+  }
+  return { post, targets, done };
+}
