@@ -44,6 +44,11 @@ export interface OpenSessionOptions {
   requireCredentials?: string;
   /** Parallel requests over all accounts (default: config `concurrency`). */
   concurrency?: number;
+  /**
+   * Where live clients cache access tokens: a folder, or false for none (tests, short-lived tools). Default: the user
+   * cache folder (`~/.cache/wxmp/tokens`), never the posts repo. The sandbox keeps its tokens with its state.
+   */
+  tokenCache?: string | false;
 }
 
 export type SessionMode = 'live' | 'sandbox';
@@ -69,6 +74,7 @@ export class AccountSession {
     readonly lock: LockStore,
     readonly readOnly: boolean,
     concurrency: number,
+    private readonly tokenCache?: string | false,
   ) {
     this.net = createLimiter(concurrency);
   }
@@ -158,7 +164,7 @@ export class AccountSession {
       proxy: account.proxy,
       retry: this.config.retry,
       // The sandbox keeps its tokens with its state; real tokens go to the user cache dir (never the posts repo).
-      tokenCache: sandbox ? path.join(sandbox.dir, 'tokens') : undefined,
+      tokenCache: sandbox ? path.join(sandbox.dir, 'tokens') : this.tokenCache,
       onEvent: (event) => {
         if (event.type === 'request') this.requests++;
       },
@@ -195,5 +201,5 @@ export async function openSession(options: OpenSessionOptions): Promise<AccountS
   const defaultName = setup.mode === 'sandbox' ? 'sandbox' : setup.defaultName;
   const lock = await LockStore.load(sandboxMode ? path.join(sandboxDir(root), LOCK_FILE) : path.join(root, LOCK_FILE));
   const concurrency = options.concurrency ?? config.concurrency;
-  return new AccountSession(root, config, sandboxMode ? 'sandbox' : 'live', accounts, defaultName, lock, readOnly, concurrency);
+  return new AccountSession(root, config, sandboxMode ? 'sandbox' : 'live', accounts, defaultName, lock, readOnly, concurrency, options.tokenCache);
 }
