@@ -9,24 +9,18 @@ export interface DraftSummary {
   updateTime: number;
 }
 
-/** draft/batchget's largest page (docs/wechat-api.md §5.2). */
-const PAGE = 20;
-
 /**
- * Walks the draft box page by page (without content), newest first, until `visit` returns true or the box ends.
- * Returns whether `visit` stopped the walk.
+ * Walks the draft box (without content, newest first, through the client's pager) until `visit` returns true or the
+ * box ends. Returns whether `visit` stopped the walk.
  */
 export async function walkDrafts(client: WeChatClient, visit: (draft: DraftSummary) => boolean | void): Promise<boolean> {
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await client.draft.batchget({ offset, count: PAGE, noContent: true });
-    for (const item of page.item) {
-      const article = item.content.news_item[0];
-      const draft: DraftSummary = { mediaId: item.media_id, title: article?.title ?? '', updateTime: item.update_time };
-      if (article?.thumb_media_id) draft.thumbMediaId = article.thumb_media_id;
-      if (visit(draft) === true) return true;
-    }
-    if (page.item.length < PAGE || offset + PAGE >= page.total_count) return false;
+  for await (const item of client.draft.iterate({ noContent: true })) {
+    const article = item.content.news_item[0];
+    const draft: DraftSummary = { mediaId: item.media_id, title: article?.title ?? '', updateTime: item.update_time };
+    if (article?.thumb_media_id) draft.thumbMediaId = article.thumb_media_id;
+    if (visit(draft) === true) return true;
   }
+  return false;
 }
 
 /** Every draft of the account: media_id, title, update time. */
