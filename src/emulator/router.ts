@@ -59,7 +59,7 @@ export interface EmuAccount {
   readonly appId: string;
   readonly name: string;
   readonly flags: AccountFlags;
-  /** The account's persistent state (drafts, materials, tokens, …, `ext` for module data). */
+  /** The account's persistent state (tokens, materials, drafts, …, menu, messaging, followers, tags). */
   readonly state: AccountState;
 }
 
@@ -96,13 +96,6 @@ export interface EmuContext {
   readonly store: StateStore;
   /** Seeded random in [0,1) (deterministic for a given faults.seed and call order). */
   random(): number;
-  /**
-   * A named persistent slice of the current account's state (`state.ext[name]`), created with `init` on first use.
-   * Mutate it freely; the server persists state after every request.
-   */
-  slice<T extends object>(name: string, init: () => T): T;
-  /** Like slice() but shared by all accounts. */
-  globalSlice<T extends object>(name: string, init: () => T): T;
   log(line: string): void;
 }
 

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes } from 'node:crypto';
 import { EmuError, newRid } from './errors.js';
 import { matchPath, type EmuAccount, type EmuContext, type EmuRequest, type EmuResult, type Route } from './router.js';
-import { StateStore, type AccountState } from './state.js';
+import { StateStore, newAccountState, type AccountState } from './state.js';
 import { beijingDay, beijingMonth, seededRandom } from './clock.js';
 import { hasUnicodeEscape, keepUnicodeEscapesLiteral, parseMultipart, readBody, type BodyRead } from './wire.js';
 import { createRequestGuard, isControlPath, type RequestGuard } from './guard.js';
@@ -135,24 +135,14 @@ export class EmulatorCore {
       if (input.name) existing.name = input.name;
       return existing;
     }
-    const day = beijingDay(this.now());
-    const created: AccountState = {
+    const created = newAccountState({
       appId: input.appId,
       name: input.name ?? input.appId,
       secretHash: hashSecret(input.appSecret),
       biz: Buffer.from(String(3000000000 + Math.floor(Math.random() * 900000000))).toString('base64'),
       flags,
-      tokens: [],
-      stable: { forceCount: 0 },
-      materials: {},
-      tempMedia: {},
-      drafts: {},
-      publishJobs: {},
-      published: {},
-      recentSubmits: [],
-      quota: { day, used: {}, clearMonth: day.slice(0, 7), clearCount: 0, pathClearCount: 0 },
-      ext: {},
-    };
+      day: beijingDay(this.now()),
+    });
     accounts[input.appId] = created;
     return created;
   }
@@ -509,11 +499,6 @@ export class EmulatorCore {
       faults: core.faults,
       store: core.store,
       random: () => core.rng(),
-      slice: <T extends object>(name: string, init: () => T): T => {
-        if (!account) throw new Error('ctx.slice is only available on auth:"token" routes; use globalSlice');
-        return (account.ext[name] ??= init()) as T;
-      },
-      globalSlice: <T extends object>(name: string, init: () => T): T => (core.store.state.ext[name] ??= init()) as T,
       log: (line) => core.options.log?.(line),
     };
   }

@@ -3,6 +3,10 @@ import { writeFile, rename, readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { PublishOutcome } from './types.js';
+import { createMenuState, type MenuState } from './logic/menu-store.js';
+import { createMessagingState, type MessagingState } from './logic/message-store.js';
+import { createFollowerState, type FollowerState } from './logic/user-followers.js';
+import { createTagState, type TagState } from './logic/user-tags.js';
 
 /** One access token of either family (wechat-api.md §2). */
 export interface TokenRecord {
@@ -108,7 +112,12 @@ export interface AccountFlags {
   ipWhitelist?: string[];
 }
 
-/** Everything the emulator knows about one account. Route modules keep their own data under `ext`. */
+/**
+ * Everything the emulator knows about one account, one typed field per API group. The fields of §2–§6 exist from the
+ * account's creation (newAccountState); those of §7–§9 are created on first use by the accessors at the end of this
+ * file (menuState, messagingState, followerState, tagState) — the follower list is generated relative to the clock
+ * at that moment. Analytics (§10) keep no state: their data derives from (appid, API, date) and publishJobs.
+ */
 export interface AccountState {
   appId: string;
   name: string;
@@ -129,7 +138,14 @@ export interface AccountState {
   /** Emulator clock ms of recent freepublish/submit calls (53501 rate limit). */
   recentSubmits: number[];
   quota: QuotaState;
-  ext: Record<string, unknown>;
+  /** Custom menus (§8). */
+  menu?: MenuState;
+  /** Reply windows, delivered and inbound messages, mass sends (§7). */
+  messaging?: MessagingState;
+  /** Changes to the generated follower list (§9). */
+  followers?: FollowerState;
+  /** Custom user tags (§9); the tags of a follower live in its `followers` override. */
+  tags?: TagState;
 }
 
 /** A served media file (`/mmbiz_png/<id>/0`). */
@@ -139,6 +155,10 @@ export interface ServedMedia {
   fmt: string;
 }
 
+/**
+ * `state.json`. The groups of §7–§9 are typed account fields; files written before that (same version 1) kept them
+ * untyped under `account.ext` (`menu`, `messaging`, `followers`, `tags`) and are migrated on load.
+ */
 export interface PersistedState {
   version: 1;
   /** advanceTime() total, so virtual time survives a restart. */
@@ -146,13 +166,39 @@ export interface PersistedState {
   seq: number;
   accounts: Record<string, AccountState>;
   media: Record<string, ServedMedia>;
-  ext: Record<string, unknown>;
 }
 
 const WRITE_COALESCE_MS = 50;
 
 export function emptyState(): PersistedState {
-  return { version: 1, clockOffsetMs: 0, seq: 0, accounts: {}, media: {}, ext: {} };
+  return { version: 1, clockOffsetMs: 0, seq: 0, accounts: {}, media: {} };
+}
+
+export interface NewAccount {
+  appId: string;
+  name: string;
+  secretHash: string;
+  biz: string;
+  flags: AccountFlags;
+  /** Beijing day (YYYY-MM-DD) the quota counters start on. */
+  day: string;
+}
+
+/** A new account's state: everything of §2–§6 empty, the §7–§9 groups left to their accessors. */
+export function newAccountState(init: NewAccount): AccountState {
+  const { day, ...identity } = init;
+  return {
+    ...identity,
+    tokens: [],
+    stable: { forceCount: 0 },
+    materials: {},
+    tempMedia: {},
+    drafts: {},
+    publishJobs: {},
+    published: {},
+    recentSubmits: [],
+    quota: { day, used: {}, clearMonth: day.slice(0, 7), clearCount: 0, pathClearCount: 0 },
+  };
 }
 
 /**
@@ -226,7 +272,46 @@ function loadState(dir: string): PersistedState {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'state.json');
   if (!existsSync(file)) return emptyState();
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as PersistedState;
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as LegacyState;
   if (parsed.version !== 1) throw new Error(`${file}: unsupported emulator state version ${String(parsed.version)}`);
-  return { ...emptyState(), ...parsed };
+  return withTypedGroups(parsed);
+}
+
+/** state.json as older versions wrote it: the §7–§9 groups under `account.ext`, an unused global `ext`. */
+interface LegacyState extends Omit<PersistedState, 'accounts'> {
+  accounts: Record<string, AccountState & { ext?: Record<string, unknown> }>;
+  ext?: unknown;
+}
+
+const LEGACY_GROUPS = ['menu', 'messaging', 'followers', 'tags'] as const;
+
+/** Moves legacy `account.ext.<group>` into the typed fields (a typed field already present wins). */
+function withTypedGroups(loaded: LegacyState): PersistedState {
+  const { ext: _unused, accounts, ...rest } = loaded;
+  const migrated: Record<string, AccountState> = {};
+  for (const [appId, { ext = {}, ...account }] of Object.entries(accounts)) {
+    const typed: Record<string, unknown> = account;
+    for (const key of LEGACY_GROUPS) if (ext[key] !== undefined) typed[key] ??= ext[key];
+    migrated[appId] = account;
+  }
+  return { ...emptyState(), ...rest, accounts: migrated };
+}
+
+// ---- per-group state of §7–§9, created on first use: the one place it is initialised ----------------------------
+
+export function menuState(acc: AccountState): MenuState {
+  return (acc.menu ??= createMenuState());
+}
+
+export function messagingState(acc: AccountState): MessagingState {
+  return (acc.messaging ??= createMessagingState());
+}
+
+/** The follower list is generated as of `nowMs` (followers spread over the three years before it). */
+export function followerState(acc: AccountState, nowMs: number): FollowerState {
+  return (acc.followers ??= createFollowerState(acc.appId, { nowMs }));
+}
+
+export function tagState(acc: AccountState): TagState {
+  return (acc.tags ??= createTagState());
 }

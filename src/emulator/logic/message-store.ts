@@ -1,9 +1,9 @@
 /**
- * Messaging state of one account, kept in `account.state.ext.messaging` (persisted JSON): reply windows per
+ * Messaging state of one account, kept in `AccountState.messaging` (persisted JSON): reply windows per
  * follower, what was "delivered" (custom messages, previews, mass sends) and what followers "sent" through the
  * admin API, plus the day counters of towxname previews and mass sends.
  */
-import type { EmuAccount } from '../router.js';
+import type { AccountState } from '../state.js';
 import type { FollowerWindows, InteractionKind } from './message-windows.js';
 import { isTempMediaLive } from './materials.js';
 
@@ -57,10 +57,9 @@ export interface MessagingState {
   clientMsgIds: Record<string, number>;
 }
 
-const MESSAGING_KEY = 'messaging';
-
-export function messagingState(account: EmuAccount): MessagingState {
-  return (account.state.ext[MESSAGING_KEY] ??= {
+/** A fresh messaging state (state.ts `messagingState()` creates it on first use). */
+export function createMessagingState(): MessagingState {
+  return {
     windows: {},
     delivered: [],
     inbound: [],
@@ -70,7 +69,7 @@ export function messagingState(account: EmuAccount): MessagingState {
     massDay: { day: '', count: 0 },
     mass: {},
     clientMsgIds: {},
-  } satisfies MessagingState) as MessagingState;
+  };
 }
 
 export function allocateMsgId(state: MessagingState): number {
@@ -85,8 +84,7 @@ export function pushBounded<T>(list: T[], item: T): void {
 }
 
 /** Existence checks against the core's stores, shared by messages and menus. */
-export function accountLookups(account: EmuAccount, nowMs: number) {
-  const s = account.state;
+export function accountLookups(s: AccountState, nowMs: number) {
   const tempAlive = (id: string) => {
     const t = s.tempMedia[id];
     return !!t && isTempMediaLive(t, nowMs);

@@ -1,17 +1,9 @@
 /**
- * Where the follower list of an account lives: `account.state.ext.followers` (persisted with the rest of the
- * emulator state), plus an in-memory directory cache rebuilt whenever the state's `version` changes.
+ * Looking up an account's followers: the persisted {@link FollowerState} (`AccountState.followers`, created by
+ * `followerState()` in state.ts) plus an in-memory directory cache rebuilt whenever the state's `version` changes.
  */
-import type { EmuAccount } from '../router.js';
-import { FollowerDirectory, createFollowerState, type FollowerState } from './user-followers.js';
-import { createTagState, type TagState } from './user-tags.js';
-
-const FOLLOWERS_KEY = 'followers';
-
-export function followerState(account: EmuAccount, nowMs: number): FollowerState {
-  const ext = account.state.ext;
-  return (ext[FOLLOWERS_KEY] ??= createFollowerState(account.appId, { nowMs })) as FollowerState;
-}
+import { followerState, type AccountState } from '../state.js';
+import { FollowerDirectory, type FollowerState } from './user-followers.js';
 
 const directories = new WeakMap<FollowerState, { version: number; directory: FollowerDirectory }>();
 
@@ -24,11 +16,7 @@ export function followerDirectory(state: FollowerState): FollowerDirectory {
   return directory;
 }
 
-export function followersOf(account: EmuAccount, nowMs: number): { state: FollowerState; directory: FollowerDirectory } {
-  const state = followerState(account, nowMs);
+export function followersOf(acc: AccountState, nowMs: number): { state: FollowerState; directory: FollowerDirectory } {
+  const state = followerState(acc, nowMs);
   return { state, directory: followerDirectory(state) };
-}
-
-export function tagState(account: EmuAccount): TagState {
-  return (account.state.ext.tags ??= createTagState()) as TagState;
 }

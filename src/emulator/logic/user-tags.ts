@@ -129,3 +129,9 @@ export function batchTagging(
   }
   return { errcode: 0 };
 }
+
+/** `user/tag/get`'s tag id: a custom tag or the 星标组 (2); 45159 otherwise. */
+export function knownTagId(state: TagState, value: unknown): number | Failure {
+  const id = Number(value);
+  return !Number.isInteger(id) || (!(String(id) in state.tags) && id !== STAR_TAG.id) ? { errcode: 45159 } : id;
+}

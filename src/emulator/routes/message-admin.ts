@@ -14,7 +14,8 @@
  */
 import { json, type EmuAccount, type EmuContext, type EmuRequest, type EmuResult, type Route } from '../router.js';
 import { WINDOW_EVENTS, closeWindows, openWindow } from '../logic/message-windows.js';
-import { messagingState, pushBounded } from '../logic/message-store.js';
+import { messagingState } from '../state.js';
+import { pushBounded } from '../logic/message-store.js';
 import { followersOf } from '../logic/user-store.js';
 import {
   NAMED_TEST_FOLLOWERS,
@@ -84,7 +85,7 @@ function adminRoute(
 
 export const messageAdminRoutes: Route[] = [
   adminRoute('GET', '/__emulator/followers', (p, req, ctx) => {
-    const { state, directory } = followersOf(p.account, ctx.now());
+    const { state, directory } = followersOf(p.account.state, ctx.now());
     return json({
       appid: p.account.appId,
       total: directory.subscribedOpenIds().length,
@@ -100,7 +101,7 @@ export const messageAdminRoutes: Route[] = [
   }),
   adminRoute('POST', '/__emulator/followers', (p, req, ctx) => {
     const now = ctx.now();
-    const { state, directory } = followersOf(p.account, now);
+    const { state, directory } = followersOf(p.account.state, now);
     const openid = p.body.openid === undefined ? newFollowerOpenId(state) : p.body.openid;
     if (!isValidOpenId(openid)) return bad('openid must be 28 characters of [A-Za-z0-9_-]');
     if (p.body.wxname !== undefined) {
@@ -108,7 +109,7 @@ export const messageAdminRoutes: Route[] = [
       (state.overrides[openid] ??= {}).wxname = p.body.wxname;
     }
     subscribeFollower(state, directory, openid, now);
-    const messaging = messagingState(p.account);
+    const messaging = messagingState(p.account.state);
     messaging.windows[openid] = openWindow(messaging.windows[openid] ?? {}, 'event', now);
     pushBounded(messaging.inbound, { openid, kind: 'event', event: 'subscribe', at: now });
     return json({ ok: true, openid });
@@ -116,10 +117,10 @@ export const messageAdminRoutes: Route[] = [
   adminRoute('POST', '/__emulator/followers/:openid/message', (p, req, ctx) => {
     const now = ctx.now();
     const openid = resolveOpenId(req.params.openid!);
-    const { directory } = followersOf(p.account, now);
+    const { directory } = followersOf(p.account.state, now);
     if (!directory.knows(openid)) return bad(`unknown follower ${openid}`, 404);
     if (!directory.isSubscribed(openid)) return bad(`${openid} does not follow the account; send a subscribe event first`, 409);
-    const messaging = messagingState(p.account);
+    const messaging = messagingState(p.account.state);
     const windows = openWindow(messaging.windows[openid] ?? {}, 'message', now);
     messaging.windows[openid] = windows;
     const content = typeof p.body.content === 'string' ? p.body.content : '';
@@ -134,8 +135,8 @@ export const messageAdminRoutes: Route[] = [
       return bad(`event must be one of ${[...WINDOW_EVENTS, 'unsubscribe'].join(', ')}`);
     }
     if (!isValidOpenId(openid)) return bad('openid must be 28 characters of [A-Za-z0-9_-] or a named follower');
-    const { state, directory } = followersOf(p.account, now);
-    const messaging = messagingState(p.account);
+    const { state, directory } = followersOf(p.account.state, now);
+    const messaging = messagingState(p.account.state);
     const key = typeof p.body.key === 'string' ? p.body.key : undefined;
 
     if (event === 'unsubscribe') {
@@ -152,7 +153,7 @@ export const messageAdminRoutes: Route[] = [
     return json({ ok: true, openid, event, window: messaging.windows[openid]?.event ?? null });
   }),
   adminRoute('GET', '/__emulator/messages', (p, req, ctx) => {
-    const messaging = messagingState(p.account);
+    const messaging = messagingState(p.account.state);
     const touser = req.query.get('touser');
     const via = req.query.get('via');
     const messages = messaging.delivered.filter(
@@ -161,7 +162,7 @@ export const messageAdminRoutes: Route[] = [
     return json({ appid: p.account.appId, count: messages.length, messages, inbound: messaging.inbound });
   }),
   adminRoute('POST', '/__emulator/messages/reset', (p, req, ctx) => {
-    const messaging = messagingState(p.account);
+    const messaging = messagingState(p.account.state);
     messaging.delivered = [];
     messaging.inbound = [];
     return json({ ok: true });

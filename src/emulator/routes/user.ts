@@ -1,18 +1,20 @@
 /**
- * Users (wechat-api.md §9): `user/get` (10 000 per page, `next_openid` paging), `user/info`,
- * `user/info/batchget` (≤100). Followers are scripted, see ../logic/user-followers.ts and message-admin.ts.
+ * Users and tags (wechat-api.md §9): `user/get` (10 000 per page, `next_openid` paging), `user/info`,
+ * `user/info/batchget` (≤100), `tags/*`, `user/tag/get`. Followers are scripted, see ../logic/user-followers.ts and
+ * admin-followers.ts; the rules live in ../logic/user-*.ts.
  */
 import { EmuError } from '../errors.js';
-import { json, type EmuContext, type Route } from '../router.js';
+import { json, ok, type EmuResult, type Route } from '../router.js';
+import { tagState } from '../state.js';
 import { batchUserInfo, userInfo } from '../logic/user-info.js';
-import { followersOf, tagState } from '../logic/user-store.js';
-import { batchTagging, createTag, deleteTag, listTags, tagMembers, updateTag } from '../logic/user-tags.js';
+import { followersOf } from '../logic/user-store.js';
+import { batchTagging, createTag, deleteTag, knownTagId, listTags, tagMembers, updateTag } from '../logic/user-tags.js';
 import { isValidOpenId, pageFollowers as pageOpenIds } from '../logic/user-followers.js';
 
-/** A tag operation's result: `{errcode:0}` → ok body, other errcodes → error. */
-function tagResult(ctx: EmuContext, result: { errcode: number }) {
-  if (result.errcode !== 0) throw new EmuError(result.errcode);
-  return json({ errcode: 0, errmsg: 'ok' });
+/** A result of the user/tag logic: `{errcode}` (≠ 0) is raised, anything else answered. */
+function answer<T extends object>(result: T | { errcode: number }): EmuResult {
+  if ('errcode' in result && result.errcode !== 0) throw new EmuError(result.errcode);
+  return 'errcode' in result ? ok() : json(result);
 }
 
 export const userRoutes: Route[] = [
@@ -23,10 +25,8 @@ export const userRoutes: Route[] = [
     body: 'none',
     dailyLimit: 500, // 获取关注者列表 (§3.1)
     handle(req, ctx) {
-      const { directory } = followersOf(ctx.account, ctx.now());
-      const page = pageOpenIds(directory.subscribedOpenIds(), req.query.get('next_openid') ?? undefined);
-      if ('errcode' in page) throw new EmuError(page.errcode);
-      return json(page);
+      const { directory } = followersOf(ctx.account.state, ctx.now());
+      return answer(pageOpenIds(directory.subscribedOpenIds(), req.query.get('next_openid') ?? undefined));
     },
   },
   {
@@ -36,10 +36,8 @@ export const userRoutes: Route[] = [
     body: 'none',
     dailyLimit: 5_000_000, // 获取用户基本信息 (§3.1)
     handle(req, ctx) {
-      const { directory } = followersOf(ctx.account, ctx.now());
-      const info = userInfo(directory, req.query.get('openid') ?? undefined, req.query.get('lang') ?? undefined);
-      if ('errcode' in info) throw new EmuError(info.errcode);
-      return json(info);
+      const { directory } = followersOf(ctx.account.state, ctx.now());
+      return answer(userInfo(directory, req.query.get('openid') ?? undefined, req.query.get('lang') ?? undefined));
     },
   },
   {
@@ -49,10 +47,8 @@ export const userRoutes: Route[] = [
     body: 'json',
     dailyLimit: 5_000_000,
     handle(req, ctx) {
-      const { directory } = followersOf(ctx.account, ctx.now());
-      const result = batchUserInfo(directory, req.json);
-      if ('errcode' in result) throw new EmuError(result.errcode);
-      return json(result);
+      const { directory } = followersOf(ctx.account.state, ctx.now());
+      return answer(batchUserInfo(directory, req.json));
     },
   },
   {
@@ -60,11 +56,7 @@ export const userRoutes: Route[] = [
     path: '/cgi-bin/tags/create',
     auth: 'token',
     body: 'json',
-    handle(req, ctx) {
-      const result = createTag(tagState(ctx.account), req.json);
-      if ('errcode' in result) throw new EmuError(result.errcode);
-      return json(result);
-    },
+    handle: (req, ctx) => answer(createTag(tagState(ctx.account.state), req.json)),
   },
   {
     method: 'GET',
@@ -72,8 +64,8 @@ export const userRoutes: Route[] = [
     auth: 'token',
     body: 'none',
     handle(_req, ctx) {
-      const { state } = followersOf(ctx.account, ctx.now());
-      return json(listTags(tagState(ctx.account), state));
+      const { state } = followersOf(ctx.account.state, ctx.now());
+      return json(listTags(tagState(ctx.account.state), state));
     },
   },
   {
@@ -81,7 +73,7 @@ export const userRoutes: Route[] = [
     path: '/cgi-bin/tags/update',
     auth: 'token',
     body: 'json',
-    handle: (req, ctx) => tagResult(ctx, updateTag(tagState(ctx.account), req.json)),
+    handle: (req, ctx) => answer(updateTag(tagState(ctx.account.state), req.json)),
   },
   {
     method: 'POST',
@@ -89,8 +81,8 @@ export const userRoutes: Route[] = [
     auth: 'token',
     body: 'json',
     handle(req, ctx) {
-      const { state } = followersOf(ctx.account, ctx.now());
-      return tagResult(ctx, deleteTag(tagState(ctx.account), state, req.json));
+      const { state } = followersOf(ctx.account.state, ctx.now());
+      return answer(deleteTag(tagState(ctx.account.state), state, req.json));
     },
   },
   {
@@ -99,8 +91,8 @@ export const userRoutes: Route[] = [
     auth: 'token',
     body: 'json',
     handle(req, ctx) {
-      const { state, directory } = followersOf(ctx.account, ctx.now());
-      return tagResult(ctx, batchTagging(tagState(ctx.account), state, directory, req.json, true));
+      const { state, directory } = followersOf(ctx.account.state, ctx.now());
+      return answer(batchTagging(tagState(ctx.account.state), state, directory, req.json, true));
     },
   },
   {
@@ -109,8 +101,8 @@ export const userRoutes: Route[] = [
     auth: 'token',
     body: 'json',
     handle(req, ctx) {
-      const { state, directory } = followersOf(ctx.account, ctx.now());
-      return tagResult(ctx, batchTagging(tagState(ctx.account), state, directory, req.json, false));
+      const { state, directory } = followersOf(ctx.account.state, ctx.now());
+      return answer(batchTagging(tagState(ctx.account.state), state, directory, req.json, false));
     },
   },
   {
@@ -120,7 +112,7 @@ export const userRoutes: Route[] = [
     body: 'json',
     handle(req, ctx) {
       const openid = req.json.openid;
-      const { directory } = followersOf(ctx.account, ctx.now());
+      const { directory } = followersOf(ctx.account.state, ctx.now());
       if (!isValidOpenId(openid) || !directory.knows(openid)) throw new EmuError(40003);
       return json({ tagid_list: directory.get(openid)!.tagIds });
     },
@@ -131,10 +123,9 @@ export const userRoutes: Route[] = [
     auth: 'token',
     body: 'json',
     handle(req, ctx) {
-      const tags = tagState(ctx.account);
-      const id = Number(req.json.tagid);
-      if (!Number.isInteger(id) || (!(String(id) in tags.tags) && id !== 2)) throw new EmuError(45159);
-      const { state, directory } = followersOf(ctx.account, ctx.now());
+      const id = knownTagId(tagState(ctx.account.state), req.json.tagid);
+      if (typeof id !== 'number') throw new EmuError(id.errcode);
+      const { state, directory } = followersOf(ctx.account.state, ctx.now());
       const next = typeof req.json.next_openid === 'string' && req.json.next_openid ? req.json.next_openid : undefined;
       const page = pageOpenIds(tagMembers(state, directory, id), next);
       if ('errcode' in page) throw new EmuError(page.errcode);
