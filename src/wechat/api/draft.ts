@@ -1,5 +1,6 @@
 import type { ApiContext } from './context.js';
 import { WeChatClientError } from '../errors.js';
+import { eachItem, pageSize, toPage, type Page } from './paging.js';
 
 /** One article of a draft (wechat-api.md §5.1). Unknown fields are ignored by WeChat. */
 export interface DraftArticle {
@@ -38,11 +39,7 @@ export interface DraftPageItem {
   update_time: number;
 }
 
-export interface DraftPage {
-  total_count: number;
-  item_count: number;
-  item: DraftPageItem[];
-}
+export interface DraftPage extends Page<DraftPageItem> {}
 
 const MAX_ARTICLES = 8;
 
@@ -85,29 +82,17 @@ export class DraftApi {
 
   /** One page of drafts, newest first (count 1–20). */
   async batchget(options: { offset?: number; count?: number; noContent?: boolean } = {}): Promise<DraftPage> {
-    const count = options.count ?? 20;
-    if (!Number.isInteger(count) || count < 1 || count > 20) {
-      throw new WeChatClientError(`count must be 1–20 (got ${count})`, 'cgi-bin/draft/batchget');
-    }
+    const count = pageSize(options.count, 'cgi-bin/draft/batchget');
     const res = await this.ctx.call<Partial<DraftPage>>({
       path: 'cgi-bin/draft/batchget',
       method: 'POST',
       json: { offset: options.offset ?? 0, count, no_content: options.noContent ? 1 : 0 },
     });
-    return {
-      total_count: Number(res.total_count ?? 0),
-      item_count: Number(res.item_count ?? 0),
-      item: (res.item ?? []).map((item) => ({ ...item, media_id: String(item.media_id) })),
-    };
+    return toPage(res, (item) => ({ ...item, media_id: String(item.media_id) }));
   }
 
   /** Every draft, page by page. */
-  async *iterate(options: { noContent?: boolean } = {}): AsyncGenerator<DraftPageItem> {
-    for (let offset = 0; ; ) {
-      const page = await this.batchget({ offset, count: 20, ...options });
-      for (const item of page.item) yield item;
-      offset += page.item.length;
-      if (page.item.length === 0 || offset >= page.total_count) return;
-    }
+  iterate(options: { noContent?: boolean } = {}): AsyncGenerator<DraftPageItem> {
+    return eachItem((offset, count) => this.batchget({ offset, count, ...options }));
   }
 }

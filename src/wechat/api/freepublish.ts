@@ -2,6 +2,7 @@ import type { ApiContext } from './context.js';
 import { WeChatClientError, WeChatPublishError } from '../errors.js';
 import { idInput, idString } from '../json.js';
 import { sleep } from '../retry.js';
+import { eachItem, pageSize, toPage, type Page } from './paging.js';
 import type { IdInput, WeChatId } from '../types.js';
 
 export interface PublishStatus {
@@ -38,11 +39,7 @@ export interface PublishedArticle {
   [field: string]: unknown;
 }
 
-export interface PublishedPage {
-  total_count: number;
-  item_count: number;
-  item: { article_id: string; content: { news_item: PublishedArticle[] }; update_time: number }[];
-}
+export interface PublishedPage extends Page<{ article_id: string; content: { news_item: PublishedArticle[] }; update_time: number }> {}
 
 /** `cgi-bin/freepublish/*` (wechat-api.md §6). */
 export class FreepublishApi {
@@ -119,16 +116,18 @@ export class FreepublishApi {
 
   /** Successfully published items (count 1–20). */
   async batchget(options: { offset?: number; count?: number; noContent?: boolean } = {}): Promise<PublishedPage> {
-    const count = options.count ?? 20;
-    if (!Number.isInteger(count) || count < 1 || count > 20) {
-      throw new WeChatClientError(`count must be 1–20 (got ${count})`, 'cgi-bin/freepublish/batchget');
-    }
+    const count = pageSize(options.count, 'cgi-bin/freepublish/batchget');
     const res = await this.ctx.call<Partial<PublishedPage>>({
       path: 'cgi-bin/freepublish/batchget',
       method: 'POST',
       json: { offset: options.offset ?? 0, count, no_content: options.noContent ? 1 : 0 },
     });
-    return { total_count: Number(res.total_count ?? 0), item_count: Number(res.item_count ?? 0), item: res.item ?? [] };
+    return toPage(res);
+  }
+
+  /** Every published item, page by page. */
+  iterate(options: { noContent?: boolean } = {}): AsyncGenerator<PublishedPage['item'][number]> {
+    return eachItem((offset, count) => this.batchget({ offset, count, ...options }));
   }
 
   /** Delete a published article: `index` is 1-based; omitted deletes all articles of that publish. */

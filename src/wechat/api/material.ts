@@ -2,6 +2,7 @@ import type { ApiContext } from './context.js';
 import { WeChatClientError } from '../errors.js';
 import type { BinaryResponse, FileInput } from '../types.js';
 import type { MediaType } from './media.js';
+import { eachItem, pageSize, toPage, type Page } from './paging.js';
 
 export interface AddedMaterial {
   media_id: string;
@@ -29,11 +30,7 @@ export interface MaterialItem {
   content?: { news_item: Record<string, unknown>[] };
 }
 
-export interface MaterialPage {
-  total_count: number;
-  item_count: number;
-  item: MaterialItem[];
-}
+export interface MaterialPage extends Page<MaterialItem> {}
 
 export interface MaterialCount {
   voice_count: number;
@@ -91,26 +88,18 @@ export class MaterialApi {
 
   /** One page (count 1–20). Thumbs are not listable (40004): types are image, video, voice, news. */
   async batchget(options: { type: BatchgetType; offset?: number; count?: number }): Promise<MaterialPage> {
-    const count = options.count ?? 20;
-    if (!Number.isInteger(count) || count < 1 || count > 20) {
-      throw new WeChatClientError(`count must be 1–20 (got ${count})`, 'cgi-bin/material/batchget_material');
-    }
+    const count = pageSize(options.count, 'cgi-bin/material/batchget_material');
     const res = await this.ctx.call<Partial<MaterialPage>>({
       path: 'cgi-bin/material/batchget_material',
       method: 'POST',
       json: { type: options.type, offset: options.offset ?? 0, count },
     });
-    return { total_count: Number(res.total_count ?? 0), item_count: Number(res.item_count ?? 0), item: res.item ?? [] };
+    return toPage(res);
   }
 
   /** Every item of one type, page by page. */
-  async *iterate(type: BatchgetType): AsyncGenerator<MaterialItem> {
-    for (let offset = 0; ; ) {
-      const page = await this.batchget({ type, offset, count: 20 });
-      for (const item of page.item) yield item;
-      offset += page.item.length;
-      if (page.item.length === 0 || offset >= page.total_count) return;
-    }
+  iterate(type: BatchgetType): AsyncGenerator<MaterialItem> {
+    return eachItem((offset, count) => this.batchget({ type, offset, count }));
   }
 
   async count(): Promise<MaterialCount> {
