@@ -3,11 +3,13 @@ import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { ConfigError } from '../config/load.js';
 import { LockFileError } from '../sync/lock.js';
+import { registerDraftCommands } from './commands/account/drafts.js';
 import { registerBuildCommand } from './commands/build.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { registerReconcileCommand } from './commands/reconcile.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { UserError } from './output.js';
+import { WeChatClientError, WeChatError, WeChatPublishError, WeChatTransportError } from '../wechat/errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -31,6 +33,7 @@ Every command takes --root <dir> (the posts repo, default: the current directory
   registerBuildCommand(program);
   registerSyncCommands(program);
   registerReconcileCommand(program);
+  registerDraftCommands(program);
   registerEmulatorCommand(program);
   return program;
 }
@@ -49,6 +52,15 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigError || error instanceof UserError || error instanceof LockFileError) {
       process.stderr.write(`${pc.red('wxmp:')} ${error.message}\n`);
       return error instanceof UserError ? error.exitCode : 1;
+    }
+    if (error instanceof WeChatError) {
+      // The errcode and errmsg verbatim, then what to do (docs/wechat-api.md §11).
+      process.stderr.write(`${pc.red('wxmp:')} ${error.endpoint}: errcode ${error.errcode} ${error.errmsg}\n  ${pc.dim('hint:')} ${error.hint}\n`);
+      return 1;
+    }
+    if (error instanceof WeChatTransportError || error instanceof WeChatClientError || error instanceof WeChatPublishError) {
+      process.stderr.write(`${pc.red('wxmp:')} ${error.message}\n`);
+      return 1;
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`${pc.red('wxmp: unexpected error:')} ${message}\n`);
