@@ -6,6 +6,7 @@
  * classes; the two rules that reach into an article (`box-sizing:border-box` on everything, `max-width:100%` on
  * images) are the ones WeChat's article page forces on every element too.
  */
+import { escapeHtml } from '../util/html.js';
 
 export interface PreviewEntry {
   title: string;
@@ -32,12 +33,6 @@ export interface PreviewPageOptions {
 export interface PostPageOptions {
   /** Relative link from the post page back to the index page. */
   indexHref?: string;
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
 /** `href` values are written by us, but a file name may hold `"`, `<` or `#`: keep it a relative link. */

@@ -1,7 +1,8 @@
 /** Unit checks of the preview page HTML (no browser): escaping, counts, links, no external resources. */
 import { load } from 'cheerio';
 import { describe, expect, it } from 'vitest';
-import { buildPostPage, buildPreviewPage, escapeHtml, type PreviewEntry } from '../../src/preview/page.js';
+import { buildPostPage, buildPreviewPage, type PreviewEntry } from '../../src/preview/page.js';
+import { escapeHtml } from '../../src/util/html.js';
 
 const entry = (over: Partial<PreviewEntry> = {}): PreviewEntry => ({
   title: '用 wxmp 发布文章',
