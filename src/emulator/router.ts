@@ -6,7 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccountFlags, AccountState, StateStore } from './state.js';
-import type { FaultConfig } from './types.js';
+import type { EmulatorControl, FaultConfig } from './types.js';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -42,7 +42,10 @@ export type EmuResult =
 
 export interface Route {
   method: HttpMethod;
-  /** `/cgi-bin/...`, `/datacube/...`, or `/__emulator/...` for admin routes; `:name` segments allowed. */
+  /**
+   * `/cgi-bin/...`, `/datacube/...` — or, for the emulator's own routes (routes/admin*.ts, routes/pages.ts),
+   * `/__emulator/...`, `/`, `/s`, `/mmbiz_...`; `:name` segments allowed.
+   */
   path: string;
   /** 'token': needs `?access_token=` and gives `ctx.account`; 'none': no auth (token endpoints, admin routes). */
   auth: 'token' | 'none';
@@ -94,6 +97,8 @@ export interface EmuContext {
   readonly config: EmuConfig;
   readonly faults: FaultConfig;
   readonly store: StateStore;
+  /** The emulator's control surface (faults, clock, request log, account flags) for the `/__emulator/*` routes. */
+  readonly control: EmulatorControl;
   /** Seeded random in [0,1) (deterministic for a given faults.seed and call order). */
   random(): number;
   log(line: string): void;
@@ -112,7 +117,10 @@ export function raw(body: Buffer | string, contentType: string, status = 200, he
   return headers ? { kind: 'raw', body, contentType, status, headers } : { kind: 'raw', body, contentType, status };
 }
 
-/** Matches `/a/:x/b` against a path; returns params or undefined. */
+/**
+ * Matches `/a/:x/b` against a path; returns params or undefined. A segment may also start with literal text before
+ * its parameter (`/mmbiz_:fmt/:id/:size` matches `/mmbiz_png/abc/0`).
+ */
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const p = pattern.split('/');
   const s = path.split('/');
@@ -121,14 +129,18 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   for (let i = 0; i < p.length; i++) {
     const seg = p[i]!;
     const val = s[i]!;
-    if (seg.startsWith(':')) {
-      if (!val) return undefined;
-      try {
-        params[seg.slice(1)] = decodeURIComponent(val);
-      } catch {
-        return undefined;
-      }
-    } else if (seg !== val) return undefined;
+    const colon = seg.indexOf(':');
+    if (colon < 0) {
+      if (seg !== val) return undefined;
+      continue;
+    }
+    const prefix = seg.slice(0, colon);
+    if (!val.startsWith(prefix) || val.length === prefix.length) return undefined;
+    try {
+      params[seg.slice(colon + 1)] = decodeURIComponent(val.slice(prefix.length));
+    } catch {
+      return undefined;
+    }
   }
   return params;
 }

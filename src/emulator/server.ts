@@ -13,9 +13,11 @@ import { createRequestGuard, isControlPath, type RequestGuard } from './guard.js
 import { BusySockets, closeIdleSockets, resolveTimeouts, serverTimeoutOptions } from './timeouts.js';
 import { findTokenOwner, revokeAllTokens } from './logic/tokens.js';
 import { hashSecret } from './logic/credentials.js';
+import { createControl } from './core/control.js';
 import type {
   AccountFlagsPatch,
   EmulatorAccountInput,
+  EmulatorControl,
   EmulatorOptions,
   FaultConfig,
   RequestLogEntry,
@@ -28,16 +30,13 @@ export function defaultFaults(): FaultConfig {
   return { failureRate: 0, latencyMs: 0, exhaustedQuota: [], publishOutcome: {} };
 }
 
-export type AdminHandler = (
-  core: EmulatorCore,
-  req: IncomingMessage,
-  url: URL,
-  body: Buffer,
-) => Promise<{ status: number; contentType: string; body: string | Buffer } | undefined>;
-
 export class EmulatorCore {
   readonly store: StateStore;
-  readonly routes: Route[];
+  /** WeChat API routes (`/cgi-bin/…`, `/datacube/…`): logged, charged, fault-injected. */
+  readonly apiRoutes: Route[];
+  /** The emulator's own routes (control endpoints, pages, served media): matched by exact method. */
+  readonly pageRoutes: Route[];
+  readonly control: EmulatorControl = createControl(this);
   readonly publishDelayMs: number;
   readonly titleLimit: number;
   readonly unicodeEscapes: 'reject' | 'store';
@@ -54,10 +53,10 @@ export class EmulatorCore {
   constructor(
     readonly options: EmulatorOptions,
     routes: Route[],
-    private readonly adminHandler: AdminHandler,
   ) {
     this.store = new StateStore(options.stateDir);
-    this.routes = routes;
+    this.apiRoutes = routes.filter((r) => !isPagePath(r.path));
+    this.pageRoutes = routes.filter((r) => isPagePath(r.path));
     this.publishDelayMs = options.publishDelayMs ?? 3000;
     this.titleLimit = options.titleLimit ?? 64;
     this.unicodeEscapes = options.unicodeEscapes ?? 'reject';
@@ -215,7 +214,7 @@ export class EmulatorCore {
   }
 
   dailyLimit(path: string): number | undefined {
-    const route = this.routes.find((r) => r.path === path && !r.path.startsWith('/__emulator/'));
+    const route = this.apiRoutes.find((r) => r.path === path);
     if (!route) return undefined;
     return this.options.dailyLimits?.[path] ?? route.dailyLimit ?? DEFAULT_DAILY_LIMIT;
   }
@@ -285,7 +284,7 @@ export class EmulatorCore {
       return;
     }
     const body = await readBody(req);
-    if (isPagePath(path) && (await this.handleControl(req, res, url, body))) return;
+    if (isPagePath(path) && (await this.handlePage(req, res, url, body))) return;
 
     const match = this.findRoute(path, req.method);
     if (!match) {
@@ -309,31 +308,33 @@ export class EmulatorCore {
   }
 
   /**
-   * Admin routes registered by modules, then the built-in control endpoints, pages and served media. False when none
-   * of them answers the path (the caller treats it as an API path).
+   * The emulator's own routes: control endpoints, pages and served media, matched by exact method (HEAD as GET) and
+   * without trailing slashes. An unknown `/__emulator` path is a 404 `{"error"}`; false for any other unknown path
+   * (the caller answers it as an unknown API path).
    */
-  private async handleControl(req: IncomingMessage, res: ServerResponse, url: URL, body: BodyRead): Promise<boolean> {
+  private async handlePage(req: IncomingMessage, res: ServerResponse, url: URL, body: BodyRead): Promise<boolean> {
     if (body.kind !== 'complete') {
       const tooLarge = body.kind === 'too-large';
       sendJson(res, tooLarge ? 413 : 400, { error: tooLarge ? 'request body too large' : 'request body incomplete' });
       return true;
     }
-    const route = isControlPath(url.pathname) ? this.findRoute(url.pathname, req.method) : undefined;
-    if (route) {
-      await this.dispatch(route.route, route.params, req, res, url, body, false);
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+    for (const route of this.pageRoutes) {
+      const params = route.method === method ? matchPath(route.path, path) : undefined;
+      if (!params) continue;
+      await this.dispatch(route, params, req, res, url, body, false);
       return true;
     }
-    const out = await this.adminHandler(this, req, url, body.data);
-    if (!out) return false;
-    res.writeHead(out.status, { 'Content-Type': out.contentType });
-    res.end(out.body);
+    if (!isControlPath(path)) return false;
+    sendJson(res, 404, { error: `no such emulator endpoint: ${req.method ?? 'GET'} ${path}` });
     return true;
   }
 
   /** Finds the route for a path: exact method first, else any method (then the verb check answers 43001/43002). */
   private findRoute(path: string, method: string | undefined): { route: Route; params: Record<string, string> } | undefined {
     let fallback: { route: Route; params: Record<string, string> } | undefined;
-    for (const route of this.routes) {
+    for (const route of this.apiRoutes) {
       const params = matchPath(route.path, path);
       if (!params) continue;
       if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { route, params };
@@ -498,6 +499,7 @@ export class EmulatorCore {
       config: { mediaOrigin: core.mediaOrigin(), publishDelayMs: core.publishDelayMs, titleLimit: core.titleLimit },
       faults: core.faults,
       store: core.store,
+      control: core.control,
       random: () => core.rng(),
       log: (line) => core.options.log?.(line),
     };

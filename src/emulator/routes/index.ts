@@ -14,7 +14,9 @@ import { draftRoutes } from './draft.js';
 import { freepublishRoutes } from './freepublish.js';
 import { apiManageRoutes } from './apimanage.js';
 import { messageRoutes } from './message.js';
-import { messageAdminRoutes } from './message-admin.js';
+import { adminRoutes } from './admin.js';
+import { adminFollowerRoutes } from './admin-followers.js';
+import { pageRoutes } from './pages.js';
 import { menuRoutes } from './menu.js';
 import { userRoutes } from './user.js';
 import { datacubeRoutes } from './datacube.js';
@@ -26,10 +28,12 @@ export const ROUTE_MODULES: ReadonlyArray<readonly Route[]> = [
   freepublishRoutes,
   apiManageRoutes,
   messageRoutes,
-  messageAdminRoutes,
   menuRoutes,
   userRoutes,
   datacubeRoutes,
+  adminRoutes,
+  adminFollowerRoutes,
+  pageRoutes,
 ];
 
 export function allRoutes(): Route[] {
