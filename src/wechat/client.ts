@@ -1,4 +1,5 @@
 import { ProxyAgent, type Dispatcher } from 'undici';
+import { AccountApi } from './api/account.js';
 import type { ApiContext } from './api/context.js';
 import { DatacubeApi } from './api/datacube.js';
 import { DraftApi } from './api/draft.js';
@@ -56,6 +57,7 @@ export class WeChatClient implements ApiContext {
   readonly user: UserApi;
   readonly datacube: DatacubeApi;
   readonly openapi: OpenApi;
+  readonly account: AccountApi;
 
   private readonly appSecret: string;
   private readonly redactor = new Redactor();
@@ -105,6 +107,7 @@ export class WeChatClient implements ApiContext {
     this.user = new UserApi(this);
     this.datacube = new DatacubeApi(this);
     this.openapi = new OpenApi(this);
+    this.account = new AccountApi(this);
   }
 
   now(): number {

@@ -24,3 +24,5 @@ export type { MenuButton, MenuDefinition, MenuInfo } from './api/menu.js';
 export type { FollowerPage, UserInfo, UserLang } from './api/user.js';
 export { DATACUBE_MAX_SPAN, type DatacubeApiName, type DatacubeResult, type DateRange } from './api/datacube.js';
 export type { ApiQuota } from './api/openapi.js';
+export { accountTypeText, type AccountBasicInfo } from './api/account.js';
+export { menuProblems, MENU_BUTTON_TYPES, MENU_LIMITS, type MenuProblem } from './menu-validate.js';

@@ -49,11 +49,16 @@ export class UserApi {
 
   /** Every follower's openid, fetching pages as needed. */
   async *followers(): AsyncGenerator<string> {
-    let next: string | undefined;
+    for await (const page of this.pages()) yield* page.openids;
+  }
+
+  /** Every non-empty page of `user/get` (≤ 10 000 openids each), starting after `startAfter` when given. */
+  async *pages(startAfter?: string): AsyncGenerator<FollowerPage> {
+    let next = startAfter || undefined;
     const seen = new Set<string>();
     for (;;) {
       const page = await this.list(next);
-      for (const openid of page.openids) yield openid;
+      if (page.openids.length > 0) yield page;
       // The last page may still carry a next_openid; stop on an empty page or a cursor we already used.
       if (page.openids.length === 0 || !page.next_openid || seen.has(page.next_openid)) return;
       seen.add(page.next_openid);
