@@ -7,6 +7,7 @@ import { registerDraftCommands } from './commands/account/drafts.js';
 import { registerBuildCommand } from './commands/build.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { registerReconcileCommand } from './commands/reconcile.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { UserError } from './output.js';
 import { WeChatClientError, WeChatError, WeChatPublishError, WeChatTransportError } from '../wechat/errors.js';
@@ -35,6 +36,7 @@ Every command takes --root <dir> (the posts repo, default: the current directory
   registerReconcileCommand(program);
   registerDraftCommands(program);
   registerEmulatorCommand(program);
+  registerServeCommand(program);
   return program;
 }
 
