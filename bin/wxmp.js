@@ -8,5 +8,12 @@ if (!existsSync(fileURLToPath(entry))) {
   console.error('wxmp: dist/ is missing. Run `npm install` (it compiles the TypeScript sources), or `npm run compile`.');
   process.exit(1);
 }
+// `wxmp --help | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv);

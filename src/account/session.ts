@@ -175,6 +175,16 @@ export class AccountSession {
 /** The sandbox's one account: every account name of the posts maps to it. */
 const SANDBOX: ResolvedAccount = { name: 'sandbox', appId: SANDBOX_ACCOUNT.appId, appSecret: SANDBOX_ACCOUNT.appSecret };
 
+/** The accounts a committed lock file knows (AppIDs only, no secret): enough for a plan. */
+async function lockAccounts(file: string): Promise<{ mode: 'live'; accounts: Map<string, ResolvedAccount>; defaultName?: string } | undefined> {
+  const lock = await LockStore.load(file);
+  const appIds = Object.keys(lock.data.accounts);
+  if (appIds.length === 0) return undefined;
+  const name = (appId: string) => (appIds.length === 1 ? 'default' : appId);
+  const accounts = new Map(appIds.map((appId) => [name(appId), { name: name(appId), appId, appSecret: '' }]));
+  return { mode: 'live', accounts, defaultName: appIds.length === 1 ? 'default' : undefined };
+}
+
 /**
  * Opens a session: resolves the accounts and loads the lock file (the sandbox's own lock under `.wxmp/sandbox/`).
  * Throws SessionError with what to do when the credentials are incomplete, or when a command that needs a real
@@ -185,11 +195,13 @@ export async function openSession(options: OpenSessionOptions): Promise<AccountS
   const env = options.env ?? process.env;
   const readOnly = options.readOnly === true;
   let setup = options.sandbox ? ({ mode: 'sandbox', reason: '--sandbox' } as const) : resolveAccounts(config, env);
-  if (setup.mode === 'error') {
-    if (!readOnly) throw new SessionError(setup.message);
-    // A plan needs no secret: read the lock under the configured AppIDs.
-    setup = planAccounts(config, env) ?? { mode: 'sandbox', reason: 'no credentials' };
+  if (setup.mode === 'error' && !readOnly) throw new SessionError(setup.message);
+  if (readOnly && !options.sandbox && setup.mode !== 'live') {
+    // A plan needs no secret: the configured AppIDs, else the AppIDs of the committed lock (a pull request's plan
+    // runs without secrets and must compare against what the real account has), and only then the sandbox.
+    setup = planAccounts(config, env) ?? (await lockAccounts(path.join(root, LOCK_FILE))) ?? { mode: 'sandbox', reason: 'no credentials' };
   }
+  if (setup.mode === 'error') throw new SessionError(setup.message);
   if (setup.mode === 'sandbox' && options.requireCredentials) {
     throw new SessionError(`${options.requireCredentials} needs a real account: set WECHAT_APP_ID and WECHAT_APP_SECRET (environment or .env)`);
   }

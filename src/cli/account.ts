@@ -8,6 +8,7 @@ import pc from 'picocolors';
 import type { AccountSession, ResolvedAccount } from '../account/index.js';
 import type { Limiter } from '../util/limiter.js';
 import type { WeChatClient } from '../wechat/client.js';
+import { textWidth } from '../util/text-width.js';
 import { UserError } from './output.js';
 import { loadProject } from './project.js';
 import { openCliSession } from './session.js';
@@ -75,21 +76,14 @@ export async function confirm(question: string, yes: boolean | undefined): Promi
 
 /** Prints rows as an aligned table on stderr-free stdout (CJK characters count double, as terminals show them). */
 export function printRows(headers: string[], rows: string[][], out: NodeJS.WritableStream = process.stdout): void {
-  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const widths = headers.map((h, i) => Math.max(textWidth(h), ...rows.map((r) => textWidth(r[i] ?? ''))));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i]!))).join('  ').trimEnd();
   out.write(`${pc.bold(line(headers))}\n`);
   for (const row of rows) out.write(`${line(row)}\n`);
 }
 
 function pad(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
-}
-
-/** Terminal columns of a string: East Asian wide characters take two. */
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const char of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(char) ? 2 : 1;
-  return width;
+  return text + ' '.repeat(Math.max(0, width - textWidth(text)));
 }
 
 /** Epoch seconds as `YYYY-MM-DD HH:MM` in local time. */

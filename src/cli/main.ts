@@ -4,6 +4,9 @@ import pc from 'picocolors';
 import { ConfigError } from '../config/load.js';
 import { LockFileError } from '../sync/lock.js';
 import { registerDraftCommands } from './commands/account/drafts.js';
+import { registerMessageCommands } from './commands/account/message.js';
+import { registerPreviewCommand } from './commands/account/preview.js';
+import { registerPublishCommand } from './commands/account/publish.js';
 import { registerBuildCommand } from './commands/build.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { registerReconcileCommand } from './commands/reconcile.js';
@@ -35,6 +38,9 @@ Every command takes --root <dir> (the posts repo, default: the current directory
   registerSyncCommands(program);
   registerReconcileCommand(program);
   registerDraftCommands(program);
+  registerPublishCommand(program);
+  registerPreviewCommand(program);
+  registerMessageCommands(program);
   registerEmulatorCommand(program);
   registerServeCommand(program);
   return program;
@@ -51,7 +57,8 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version exit through here with code 0.
       return error.exitCode;
     }
-    if (error instanceof ConfigError || error instanceof UserError || error instanceof LockFileError) {
+    // ThemeError is matched by name: importing the theme module here would load the renderer for every command.
+    if (error instanceof ConfigError || error instanceof UserError || error instanceof LockFileError || (error instanceof Error && error.name === 'ThemeError')) {
       process.stderr.write(`${pc.red('wxmp:')} ${error.message}\n`);
       return error instanceof UserError ? error.exitCode : 1;
     }

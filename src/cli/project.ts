@@ -22,3 +22,9 @@ export async function selectPosts(project: LoadedConfig, patterns: string[] = []
     : project.config.include;
   return discoverPosts({ root: project.root, include, exclude: project.config.exclude });
 }
+
+/** What to do when nothing matched: where wxmp looked, and the ways to point it elsewhere. */
+export function noPostsMessage(patterns: string[], include: string[], root: string): string {
+  const where = patterns.length ? patterns.join(' ') : include.join(', ');
+  return `no posts match ${where} under ${root}.\nPut Markdown files there, pass files or globs (\`wxmp sync 'content/**/*.md'\`), or set \`include\` in wxmp.config.ts (\`wxmp init\` sets up a new repo).`;
+}

@@ -16,6 +16,21 @@ const colour: Record<SyncStatus, (s: string) => string> = {
   FAILED: pc.red,
 };
 
+/** A plan sends nothing: its table says what a sync would do. */
+const PLAN_LABELS: Record<SyncStatus, string> = {
+  CREATED: 'WILL CREATE',
+  UPDATED: 'WILL UPDATE',
+  UNCHANGED: 'UNCHANGED',
+  SKIPPED: 'SKIPPED',
+  FAILED: 'FAILED',
+};
+
+/** The run's counts in words: "2 created, 1 unchanged", or for a plan "2 to create, 1 unchanged". */
+export function summarize(counts: Record<SyncStatus, number>, dryRun: boolean): string {
+  const word = (status: SyncStatus) => (dryRun && status === 'CREATED' ? 'to create' : dryRun && status === 'UPDATED' ? 'to update' : status.toLowerCase());
+  return STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${word(s)}`).join(', ');
+}
+
 export function countStatuses(results: PostResult[]): Record<SyncStatus, number> {
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<SyncStatus, number>;
   for (const r of results) counts[r.status]++;
@@ -46,18 +61,19 @@ export function printTable(results: PostResult[], options: { dryRun: boolean; sh
   if (results.length === 0) return;
   const rows = results.map((r) => ({
     status: r.status,
+    label: options.dryRun ? PLAN_LABELS[r.status] : r.status,
     post: where(r),
     account: r.account,
     draft: r.mediaId ? shortId(r.mediaId) : '',
     note: describeResult(r, options.dryRun),
     hint: r.status === 'FAILED' ? r.error?.hint : undefined,
   }));
-  const width = (key: 'status' | 'post' | 'account' | 'draft') => Math.max(key.length, ...rows.map((r) => textWidth(r[key])));
-  const w = { status: width('status'), post: width('post'), account: width('account'), draft: width('draft') };
+  const width = (key: 'label' | 'post' | 'account' | 'draft') => Math.max(key.length, ...rows.map((r) => textWidth(r[key])));
+  const w = { status: width('label'), post: width('post'), account: width('account'), draft: width('draft') };
   const header = [pad('STATUS', w.status), pad('POST', w.post), ...(options.showAccount ? [pad('ACCOUNT', w.account)] : []), pad('DRAFT', w.draft), 'NOTE'];
   out.write(`\n${pc.bold(header.join('  '))}\n`);
   for (const row of rows) {
-    const cells = [colour[row.status](pad(row.status, w.status)), pad(row.post, w.post), ...(options.showAccount ? [pad(row.account, w.account)] : []), pc.dim(pad(row.draft, w.draft)), row.note];
+    const cells = [colour[row.status](pad(row.label, w.status)), pad(row.post, w.post), ...(options.showAccount ? [pad(row.account, w.account)] : []), pc.dim(pad(row.draft, w.draft)), row.note];
     out.write(`${cells.join('  ')}\n`);
     if (row.hint) out.write(`${' '.repeat(w.status + 2)}${pc.dim(`hint: ${row.hint}`)}\n`);
   }
@@ -111,6 +127,8 @@ export function resultToJson(result: PostResult) {
  */
 export function reportToGitHub(results: PostResult[], root: string, title: string, env: NodeJS.ProcessEnv = process.env): void {
   if (env.GITHUB_ACTIONS !== 'true') return;
+  // Annotations go to stderr (the runner reads workflow commands from both): stdout belongs to --json.
+  const out = process.stderr;
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const rel = (source: string) => path.relative(workspace, path.join(root, source)).split(path.sep).join('/');
   const escape = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -120,12 +138,12 @@ export function reportToGitHub(results: PostResult[], root: string, title: strin
       const severity = severityOf(message);
       if (severity === 'info') continue;
       const line = `::${severity} file=${rel(result.source)}${message.line ? `,line=${message.line}` : ''}${message.column ? `,col=${message.column}` : ''}::${escape(message.reason)}`;
-      if (!seen.has(line)) process.stdout.write(`${line}\n`);
+      if (!seen.has(line)) out.write(`${line}\n`);
       seen.add(line);
     }
     if (result.status === 'FAILED' && result.error && !result.messages.some((m) => m.reason === result.error?.message)) {
       const e = result.error;
-      process.stdout.write(`::error file=${rel(result.source)}${e.line ? `,line=${e.line}` : ''}::${escape(`${e.message}${e.hint ? `\n${e.hint}` : ''}`)}\n`);
+      out.write(`::error file=${rel(result.source)}${e.line ? `,line=${e.line}` : ''}::${escape(`${e.message}${e.hint ? `\n${e.hint}` : ''}`)}\n`);
     }
   }
   if (env.GITHUB_STEP_SUMMARY) {

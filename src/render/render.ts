@@ -15,7 +15,7 @@ import { getProcessor } from './processor.js';
 import type { RenderedPost, RenderOptions } from './rendered.js';
 import { shortenAuthors } from './author.js';
 import { resolveTheme } from './resolve-theme.js';
-import type { Theme } from './theme.js';
+import { ThemeError, type Theme } from './theme.js';
 import { defaultRenderSettings, type ImageRef, type ImageResolver, type RenderSettings } from './types.js';
 import { classifyImageSrc } from './util/image-src.js';
 
@@ -46,8 +46,7 @@ export function settingsFor(post: Post, root: string, config: WxmpConfig, resolv
 /** Renders one loaded post to WeChat HTML, with lint messages. Never throws for content problems. */
 export async function renderPost(post: Post, options: RenderOptions): Promise<RenderedPost> {
   const { config, root } = options;
-  const themeName = options.theme ?? post.meta.theme ?? config.theme;
-  const theme = await resolveTheme(themeName, root, config);
+  const { theme, problems: themeProblems } = await themeFor(post, options);
   if (post.blocked) return unrenderedPost(post, theme);
 
   const body = config.render.mkdocs ? convertMkdocsBlocks(post.frontMatter.body) : post.frontMatter.body;
@@ -132,10 +131,26 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
     if (message.ruleId && ERROR_RULES.has(message.ruleId)) message.fatal = true;
     return message;
   });
-  rendered.messages = [...post.messages, ...pluginMessages, ...(await lintArticle(rendered, post, config))];
+  rendered.messages = [...post.messages, ...themeProblems, ...pluginMessages, ...(await lintArticle(rendered, post, config))];
   rendered.messages.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   rendered.ok = !rendered.messages.some(isError);
   return rendered;
+}
+
+/**
+ * The theme of a post: `--theme`, else the post's `theme:`, else the config's. An unknown theme named by the post is an
+ * error at its `theme:` line, and the post is still rendered (with the config's theme) so that its other problems show
+ * in the same run; an unknown `--theme` or config theme is the user's to fix (ThemeError).
+ */
+async function themeFor(post: Post, options: RenderOptions): Promise<{ theme: Theme; problems: Problem[] }> {
+  const { config, root } = options;
+  try {
+    return { theme: await resolveTheme(options.theme ?? post.meta.theme ?? config.theme, root, config), problems: [] };
+  } catch (error) {
+    if (!(error instanceof ThemeError) || options.theme || !post.meta.theme) throw error;
+    const at = { line: lineOfKey(post.frontMatter, 'theme'), column: 1 };
+    return { theme: await resolveTheme(config.theme, root, config), problems: [problem(post.source, error.message, at, 'theme-unknown', 'error')] };
+  }
 }
 
 /** The result for a post that was not rendered: its messages (all errors), no HTML. */

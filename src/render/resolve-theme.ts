@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WxmpConfig } from '../config/schema.js';
 import { resolveInside } from '../content/local-files.js';
-import { isThemeName, loadTheme, type Theme } from './theme.js';
+import { isThemeName, loadTheme, ThemeError, type Theme } from './theme.js';
 
 /** Bumped when a change to the renderer changes its output: part of the sync's fingerprint. */
 export const RENDERER_VERSION = '2';
@@ -19,7 +19,7 @@ export async function resolveTheme(name: string, root: string, config: WxmpConfi
     if (existsSync(themeDir)) {
       // A project's theme is read like a post's images: from inside the project only (docs/security.md).
       const resolved = resolveInside(themeDir, [root]);
-      if (resolved.status === 'outside') throw new Error(`Theme "${name}": ${themeDir} ${resolved.reason}: not read`);
+      if (resolved.status === 'outside') throw new ThemeError(`Theme "${name}": ${themeDir} ${resolved.reason}: not read`);
       return loadTheme(name, userDir);
     }
   }

@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sanitizeTemplate } from './sanitize/template.js';
 
 export interface Theme {
   name: string;
@@ -26,6 +25,14 @@ export const CONTENT_PLACEHOLDER = '{{content}}';
 export const defaultTemplatesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
 
 const THEME_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
+
+/** A theme that cannot be used (unknown, broken or outside the project): the user's to fix, with the message saying how. */
+export class ThemeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ThemeError';
+  }
+}
 
 /** A theme name is a plain folder name (a post's `theme:` can never be a path). */
 export function isThemeName(name: string): boolean {
@@ -72,7 +79,7 @@ async function readTheme(name: string, dir: string): Promise<Theme> {
   const themeDir = path.join(dir, name);
   if (!THEME_NAME.test(name) || !(await isFile(path.join(themeDir, 'theme.css')))) {
     const available = await listThemes(dir);
-    throw new Error(
+    throw new ThemeError(
       `Unknown theme "${name}" in ${dir}. ` +
         (available.length ? `Available themes: ${available.join(', ')}.` : 'That folder holds no theme (no */theme.css).'),
     );
@@ -82,10 +89,12 @@ async function readTheme(name: string, dir: string): Promise<Theme> {
     readOptional(path.join(themeDir, 'template.html')),
     readOptional(path.join(themeDir, 'theme.json')),
   ]);
+  // Loaded here, not at the top: a sync where nothing changed reads theme versions without loading the sanitizer.
+  const { sanitizeTemplate } = await import('./sanitize/template.js');
   const html = sanitizeTemplate((template ?? `<section class="wx-article">${CONTENT_PLACEHOLDER}</section>`).trim());
   const count = html.split(CONTENT_PLACEHOLDER).length - 1;
   if (count !== 1) {
-    throw new Error(
+    throw new ThemeError(
       `Theme "${name}": ${path.join(themeDir, 'template.html')} must contain ${CONTENT_PLACEHOLDER} exactly once (found ${count}).`,
     );
   }
@@ -95,7 +104,7 @@ async function readTheme(name: string, dir: string): Promise<Theme> {
       const parsed = JSON.parse(meta) as { description?: unknown };
       if (typeof parsed.description === 'string') description = parsed.description;
     } catch (error) {
-      throw new Error(`Theme "${name}": ${path.join(themeDir, 'theme.json')} is not valid JSON (${(error as Error).message}).`);
+      throw new ThemeError(`Theme "${name}": ${path.join(themeDir, 'theme.json')} is not valid JSON (${(error as Error).message}).`);
     }
   }
   const version = createHash('sha256').update(css).update('\0').update(html).digest('hex').slice(0, 12);

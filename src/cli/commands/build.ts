@@ -8,7 +8,7 @@ import type { PoolRenderResult } from '../../render/pool.js';
 import type { RenderedPost } from '../../render/render.js';
 import { problemToJson } from '../../util/messages.js';
 import { countBySeverity, formatBytes, plural, printJson, printProblems } from '../output.js';
-import { loadProject, selectPosts } from '../project.js';
+import { loadProject, noPostsMessage, selectPosts } from '../project.js';
 import { POOL_THRESHOLD } from '../../render/pool.js';
 
 interface BuildOptions {
@@ -56,8 +56,7 @@ export async function runBuild(patterns: string[], options: BuildOptions): Promi
   const outDir = path.resolve(root, options.out ?? config.outDir);
   const files = await selectPosts(project, patterns);
   if (files.length === 0) {
-    const where = patterns.length ? patterns.join(' ') : config.include.join(', ');
-    process.stderr.write(`wxmp: no posts match ${where} under ${root}\n`);
+    process.stderr.write(`wxmp: ${noPostsMessage(patterns, config.include, root)}\n`);
     return 1;
   }
   await mkdir(outDir, { recursive: true });

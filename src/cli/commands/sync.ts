@@ -11,9 +11,9 @@ import type { LockStore } from '../../sync/lock.js';
 import { sandboxDir, sandboxPreviewFile, writeSandboxPreview } from '../../sync/sandbox.js';
 import { LockedError } from '../../util/process-lock.js';
 import { plural, printJson, UserError } from '../output.js';
-import { loadProject, selectPosts } from '../project.js';
+import { loadProject, noPostsMessage, selectPosts } from '../project.js';
 import { openCliSession } from '../session.js';
-import { countStatuses, printMessages, printTable, reportToGitHub, resultToJson, STATUSES } from '../sync-report.js';
+import { countStatuses, printMessages, printTable, reportToGitHub, resultToJson, summarize } from '../sync-report.js';
 
 export interface SyncCliOptions {
   root?: string;
@@ -25,6 +25,7 @@ export interface SyncCliOptions {
   concurrency?: string;
   sandbox?: boolean;
   verbose?: boolean;
+  quiet?: boolean;
 }
 
 export function registerSyncCommands(program: Command): void {
@@ -33,14 +34,15 @@ export function registerSyncCommands(program: Command): void {
       .argument('[posts...]', 'post files or globs, relative to the root (default: the config\'s include)')
       .option('--root <dir>', 'the posts repo', process.cwd())
       .option('--config <file>', 'config file (default: wxmp.config.ts in the root)')
-      .option('--json', 'print a JSON report on stdout')
-      .option('--force', 'render every post and send every draft again, even when nothing changed (also recreates drafts deleted in WeChat)')
+      .option('--json', 'print a JSON report on stdout (progress, messages and annotations go to stderr)')
       .option('--sandbox', 'use the embedded emulator even if credentials are set')
+      .option('-q, --quiet', 'print only problems and the summary')
       .option('--verbose', 'also print informational messages');
 
   common(program.command('sync'))
     .description('Create or update a WeChat draft for every post; unchanged posts make no request at all')
     .option('--dry-run', 'show the plan and send nothing (same as `wxmp plan`)')
+    .option('--force', 'render every post and send every draft again, even when nothing changed (also recreates drafts deleted in WeChat)')
     .option('--verify', 'read every written draft back and report what WeChat changed or stripped')
     .option('--concurrency <n>', 'parallel requests (default: config `concurrency`, 4)')
     .addHelpText(
@@ -75,7 +77,7 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
   const project = await loadProject(options);
   const { root, config } = project;
   const files = await selectPosts(project, patterns);
-  if (files.length === 0) throw new UserError(`no posts match ${patterns.length ? patterns.join(' ') : config.include.join(', ')} under ${root}`);
+  if (files.length === 0) throw new UserError(noPostsMessage(patterns, config.include, root));
   const dryRun = options.dryRun === true;
   const concurrency = options.concurrency ? Number.parseInt(options.concurrency, 10) : config.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`--concurrency must be a positive integer (got ${options.concurrency})`);
@@ -94,7 +96,7 @@ export async function runSync(patterns: string[], options: SyncCliOptions): Prom
     const previews = sandboxMode && !dryRun ? await sandboxPreviews(session, results) : new Map<string, string>();
     const report: SyncReport = { results, previews, seconds: (Date.now() - started) / 1000, patterns, dryRun };
     if (options.json) printJsonReport(session, report);
-    else printTextReport(session, report, options.verbose === true, out);
+    else printTextReport(session, report, { verbose: options.verbose === true, quiet: options.quiet === true }, out);
     reportToGitHub(results, root, dryRun ? 'wxmp plan' : 'wxmp sync');
     return countStatuses(results).FAILED > 0 ? 1 : 0;
   } finally {
@@ -114,7 +116,7 @@ function acquireRunLock(session: AccountSession): void {
 /** The engine with progress on stderr, worker threads for many posts, and Ctrl-C / SIGTERM handled. */
 async function runEngine(files: string[], session: AccountSession, options: SyncCliOptions, concurrency: number, out: NodeJS.WriteStream): Promise<PostResult[]> {
   const dryRun = session.readOnly;
-  const progress = createProgress(out, options.json === true, dryRun);
+  const progress = createProgress(out, options.json === true || options.quiet === true, dryRun);
   // Worker threads start only when a post needs rendering; with few posts, rendering in this thread is as fast.
   const renderPool = files.length >= POOL_THRESHOLD ? new RenderPool({ root: session.root, config: session.config }) : undefined;
   // Ctrl-C and CI cancellation (SIGTERM) stop the same way: flush the lock file (a call in flight has its pending
@@ -188,13 +190,16 @@ function printJsonReport(session: AccountSession, report: SyncReport): void {
   });
 }
 
-function printTextReport(session: AccountSession, report: SyncReport, verbose: boolean, out: NodeJS.WriteStream): void {
+function printTextReport(session: AccountSession, report: SyncReport, options: { verbose: boolean; quiet: boolean }, out: NodeJS.WriteStream): void {
+  const { verbose, quiet } = options;
   const { results, previews, dryRun } = report;
   const sandboxMode = session.mode === 'sandbox';
   const counts = countStatuses(results);
-  printTable(results, { dryRun, showAccount: session.accounts.size > 1 }, out);
+  // Quiet: only the rows that need attention.
+  const rows = quiet ? results.filter((r) => r.status === 'FAILED') : results;
+  printTable(rows, { dryRun, showAccount: session.accounts.size > 1 }, out);
   printMessages(results, verbose, out);
-  const summary = STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ');
+  const summary = summarize(counts, dryRun);
   const requests = dryRun ? 'no requests' : plural(session.requests, 'request');
   out.write(`\n${dryRun ? 'Plan (nothing sent)' : sandboxMode ? 'Sandbox sync' : 'Sync'}: ${summary || 'no posts'} · ${requests} · ${report.seconds.toFixed(2)} s\n`);
   const orphans = orphansOf(session, report);
@@ -208,6 +213,13 @@ function printTextReport(session: AccountSession, report: SyncReport, verbose: b
     for (const [source, file] of previews) out.write(`  ${source}  ${pc.cyan(pathToFileURL(file).href)}\n`);
   }
   if (sandboxMode && !dryRun) printSandboxFooter(out);
+}
+
+/** The command to run again, as the user ran it: `npm run sync` from an npm script, else the wxmp command line. */
+function rerunCommand(): string {
+  const script = process.env.npm_lifecycle_event;
+  if (script && script !== 'npx') return `npm run ${script}`;
+  return ['wxmp', ...process.argv.slice(2).filter((arg) => arg !== '--sandbox')].join(' ');
 }
 
 /** Exit codes of a sync stopped by a signal: 128 + its number, as a shell reports it. */
@@ -261,7 +273,7 @@ function printSandboxFooter(out: NodeJS.WriteStream): void {
 (公众平台 → 设置与开发 → 基本配置) in the environment or in a .env file next to your posts:
   WECHAT_APP_ID=wx…
   WECHAT_APP_SECRET=…
-and add this machine's IP to the API IP whitelist there (errcode 40164 otherwise). Then run \`npm run sync\` again.\n`,
+and add this machine's IP to the API IP whitelist there (errcode 40164 otherwise). Then run \`${rerunCommand()}\` again.\n`,
   );
 }
 
