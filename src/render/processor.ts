@@ -1,3 +1,15 @@
+/**
+ * The Markdown → WeChat HTML pipeline (createProcessor below lists every step in order, and why).
+ *
+ * Where the plugins live: `plugins/remark/` holds the plugins that work on the Markdown tree (mdast, before
+ * remark-rehype), `plugins/rehype/` those that work on the HTML tree (hast, after it). The folder says which tree a
+ * plugin sees, which decides where in the pipeline it can go. Each plugin is one file named after the function it
+ * exports, in kebab-case (`rehypeWechatCode` → `plugins/rehype/rehype-wechat-code.ts`), as Astro names its own, and
+ * a plugin's helpers sit in a folder next to it (`rehype/code/` for the code plugin, `rehype/images/` for the images
+ * plugin, whose style helpers the tables plugin reuses). The sanitizer and the CSS-property filter (`sanitize/`) and
+ * the text capture at the end are not content transforms and stay out of `plugins/`. Golden fixtures
+ * (`test/fixtures/<suite>/`) and their test files keep the feature's name (`code-block`, `snippets`).
+ */
 import type { Root as HastRoot } from 'hast';
 import { toString as hastToString } from 'hast-util-to-string';
 import rehypeSanitize from 'rehype-sanitize';
@@ -9,20 +21,20 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified, type Processor } from 'unified';
 import type { VFile } from 'vfile';
-import { rehypeGfmAlerts } from './plugins/alerts.js';
-import { rehypeCjkSpacing } from './plugins/cjk-spacing.js';
-import { rehypeWechatCode } from './plugins/code-block.js';
-import { rehypeWechatFootnotes } from './plugins/footnotes.js';
-import { rehypeWechatImages } from './plugins/images.js';
-import { rehypeJustifyGaps } from './plugins/justify.js';
-import { rehypeLinkReferences } from './plugins/link-references.js';
-import { rehypeWechatLists } from './plugins/lists.js';
-import { rehypeMathSvg } from './plugins/math.js';
-import { rehypeRawWhenNeeded } from './plugins/raw.js';
-import { rehypeWechatTables } from './plugins/tables.js';
-import { remarkSnippetIncludes } from './plugins/snippets.js';
-import { rehypeTaskLists } from './plugins/task-lists.js';
-import { remarkLeadingTitle } from './plugins/title.js';
+import { remarkLeadingTitle } from './plugins/remark/remark-leading-title.js';
+import { remarkSnippetIncludes } from './plugins/remark/remark-snippet-includes.js';
+import { rehypeCjkSpacing } from './plugins/rehype/rehype-cjk-spacing.js';
+import { rehypeGfmAlerts } from './plugins/rehype/rehype-gfm-alerts.js';
+import { rehypeJustifyGaps } from './plugins/rehype/rehype-justify-gaps.js';
+import { rehypeLinkReferences } from './plugins/rehype/rehype-link-references.js';
+import { rehypeMathSvg } from './plugins/rehype/rehype-math-svg.js';
+import { rehypeRawWhenNeeded } from './plugins/rehype/rehype-raw-when-needed.js';
+import { rehypeTaskLists } from './plugins/rehype/rehype-task-lists.js';
+import { rehypeWechatCode } from './plugins/rehype/rehype-wechat-code.js';
+import { rehypeWechatFootnotes } from './plugins/rehype/rehype-wechat-footnotes.js';
+import { rehypeWechatImages } from './plugins/rehype/rehype-wechat-images.js';
+import { rehypeWechatLists } from './plugins/rehype/rehype-wechat-lists.js';
+import { rehypeWechatTables } from './plugins/rehype/rehype-wechat-tables.js';
 import { digestSource } from './digest.js';
 import { wechatSanitizeSchema } from './sanitize/schema.js';
 import { rehypeFilterStyles } from './sanitize/styles.js';

@@ -4,7 +4,7 @@ import type { Element } from 'hast';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { goldenSuite, renderWith } from '../helpers/golden.js';
-import { rehypeGfmAlerts } from '../../src/render/plugins/alerts.js';
+import { rehypeGfmAlerts } from '../../src/render/plugins/rehype/rehype-gfm-alerts.js';
 
 goldenSuite('alerts', [rehypeGfmAlerts]);
 

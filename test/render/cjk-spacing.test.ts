@@ -3,7 +3,7 @@ import path from 'node:path';
 import { toString } from 'hast-util-to-string';
 import { fromHtml } from 'hast-util-from-html';
 import { describe, expect, it } from 'vitest';
-import { needsSpace, rehypeCjkSpacing, spaceCjkText } from '../../src/render/plugins/cjk-spacing.js';
+import { needsSpace, rehypeCjkSpacing, spaceCjkText } from '../../src/render/plugins/rehype/rehype-cjk-spacing.js';
 import { goldenSuite, renderWith } from '../helpers/golden.js';
 
 goldenSuite('cjk-spacing', [rehypeCjkSpacing]);

@@ -3,9 +3,9 @@ import { fromHtml } from 'hast-util-from-html';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
-import { rehypeWechatCode } from '../../src/render/plugins/code-block.js';
-import { resolveLanguage } from '../../src/render/plugins/code/languages.js';
-import { renderLines, splitLines } from '../../src/render/plugins/code/lines.js';
+import { rehypeWechatCode } from '../../src/render/plugins/rehype/rehype-wechat-code.js';
+import { resolveLanguage } from '../../src/render/plugins/rehype/code/languages.js';
+import { renderLines, splitLines } from '../../src/render/plugins/rehype/code/lines.js';
 import { goldenSuite, renderWith } from '../helpers/golden.js';
 
 goldenSuite('code-block', [rehypeWechatCode]);

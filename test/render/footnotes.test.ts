@@ -4,7 +4,7 @@ import type { Element } from 'hast';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { goldenSuite, renderWith } from '../helpers/golden.js';
-import { noteMarker, rehypeWechatFootnotes } from '../../src/render/plugins/footnotes.js';
+import { noteMarker, rehypeWechatFootnotes } from '../../src/render/plugins/rehype/rehype-wechat-footnotes.js';
 
 goldenSuite('footnotes', [rehypeWechatFootnotes]);
 

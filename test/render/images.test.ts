@@ -2,9 +2,9 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixturesRoot, goldenSuite, renderWith } from '../helpers/golden.js';
-import { rehypeWechatImages } from '../../src/render/plugins/images.js';
-import { altLooksLikeFileName, captionFor } from '../../src/render/plugins/images/caption.js';
-import { imageStyle, sizeToCss } from '../../src/render/plugins/images/size.js';
+import { rehypeWechatImages } from '../../src/render/plugins/rehype/rehype-wechat-images.js';
+import { altLooksLikeFileName, captionFor } from '../../src/render/plugins/rehype/images/caption.js';
+import { imageStyle, sizeToCss } from '../../src/render/plugins/rehype/images/size.js';
 import type { ImageRef } from '../../src/render/types.js';
 
 goldenSuite('images', [rehypeWechatImages]);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { rehypeWechatCode } from '../../src/render/plugins/code-block.js';
-import { rehypeJustifyGaps } from '../../src/render/plugins/justify.js';
-import { rehypeWechatLists } from '../../src/render/plugins/lists.js';
-import { rehypeMathSvg } from '../../src/render/plugins/math.js';
-import { rehypeWechatTables } from '../../src/render/plugins/tables.js';
+import { rehypeWechatCode } from '../../src/render/plugins/rehype/rehype-wechat-code.js';
+import { rehypeJustifyGaps } from '../../src/render/plugins/rehype/rehype-justify-gaps.js';
+import { rehypeWechatLists } from '../../src/render/plugins/rehype/rehype-wechat-lists.js';
+import { rehypeMathSvg } from '../../src/render/plugins/rehype/rehype-math-svg.js';
+import { rehypeWechatTables } from '../../src/render/plugins/rehype/rehype-wechat-tables.js';
 import { goldenSuite, renderWith } from '../helpers/golden.js';
 
 // The plugins that build what this one inspects (formula SVGs, inline code, list items, cells), in pipeline order.

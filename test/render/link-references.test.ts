@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyHref, rehypeLinkReferences, textIsUrl } from '../../src/render/plugins/link-references.js';
+import { classifyHref, rehypeLinkReferences, textIsUrl } from '../../src/render/plugins/rehype/rehype-link-references.js';
 import { countScripts, isMostlyCjk } from '../../src/render/util/lang.js';
 import { goldenSuite, renderWith } from '../helpers/golden.js';
 

@@ -3,9 +3,9 @@ import { fromHtml } from 'hast-util-from-html';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
-import { formatOrdinal, rehypeWechatLists } from '../../src/render/plugins/lists.js';
-import { rehypeTaskLists } from '../../src/render/plugins/task-lists.js';
-import { rehypeWechatFootnotes } from '../../src/render/plugins/footnotes.js';
+import { formatOrdinal, rehypeWechatLists } from '../../src/render/plugins/rehype/rehype-wechat-lists.js';
+import { rehypeTaskLists } from '../../src/render/plugins/rehype/rehype-task-lists.js';
+import { rehypeWechatFootnotes } from '../../src/render/plugins/rehype/rehype-wechat-footnotes.js';
 import { goldenSuite, renderWith } from '../helpers/golden.js';
 
 goldenSuite('lists', [rehypeWechatLists]);

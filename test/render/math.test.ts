@@ -4,7 +4,7 @@ import type { Element, Nodes } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
-import { clearMathCache, DISPLAY_WRAPPER_STYLE, rehypeMathSvg } from '../../src/render/plugins/math.js';
+import { clearMathCache, DISPLAY_WRAPPER_STYLE, rehypeMathSvg } from '../../src/render/plugins/rehype/rehype-math-svg.js';
 import { definesMacros } from '../../src/render/math/engine.js';
 import { compactPathData, exToEm } from '../../src/render/math/svg.js';
 import { renderTexToSvg } from '../../src/render/math/engine.js';

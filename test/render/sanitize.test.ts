@@ -7,7 +7,7 @@ import rehypeSanitize from 'rehype-sanitize';
 import type { PluggableList } from 'unified';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
-import { rehypeMathSvg } from '../../src/render/plugins/math.js';
+import { rehypeMathSvg } from '../../src/render/plugins/rehype/rehype-math-svg.js';
 import { ALLOWED_CLASS, wechatSanitizeSchema } from '../../src/render/sanitize/schema.js';
 import { filterStyleDeclarations, rehypeFilterStyles } from '../../src/render/sanitize/styles.js';
 import { fixturesRoot, goldenSuite, renderWith } from '../helpers/golden.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { remarkSnippetIncludes } from '../../src/render/plugins/snippets.js';
+import { remarkSnippetIncludes } from '../../src/render/plugins/remark/remark-snippet-includes.js';
 import { fixturesRoot, goldenSuite, renderWith } from '../helpers/golden.js';
 
 goldenSuite('snippets', [], [remarkSnippetIncludes]);

@@ -3,7 +3,7 @@ import type { Element } from 'hast';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { goldenSuite, renderWith } from '../helpers/golden.js';
-import { displayWidth, rehypeWechatTables, SHORT_CELL_WIDTH } from '../../src/render/plugins/tables.js';
+import { displayWidth, rehypeWechatTables, SHORT_CELL_WIDTH } from '../../src/render/plugins/rehype/rehype-wechat-tables.js';
 
 goldenSuite('tables', [rehypeWechatTables]);
 

@@ -3,7 +3,7 @@ import type { Element } from 'hast';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { goldenSuite, renderWith } from '../helpers/golden.js';
-import { rehypeTaskLists } from '../../src/render/plugins/task-lists.js';
+import { rehypeTaskLists } from '../../src/render/plugins/rehype/rehype-task-lists.js';
 
 goldenSuite('task-lists', [rehypeTaskLists]);
 

@@ -129,7 +129,7 @@ export const wechatSanitizeSchema: Schema = {
     td: ['align', 'colSpan', 'rowSpan'],
     th: ['align', 'colSpan', 'rowSpan'],
     ...svgAttributes,
-    // The root <svg>: its box and the accessible name the math plugin writes (see plugins/math.ts).
+    // The root <svg>: its box and the accessible name the math plugin writes (see plugins/rehype/rehype-math-svg.ts).
     svg: [...SVG_ATTRIBUTES, 'xmlns', 'viewBox', 'preserveAspectRatio', 'role', 'ariaLabel', 'ariaHidden'],
   },
   // Links and images over http(s) only (relative URLs always pass): no javascript:, vbscript:, data:, mailto:.

@@ -24,7 +24,7 @@ import type { Element, ElementContent, Root, Text } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { Transformer } from 'unified';
 import type { VFile } from 'vfile';
-import { defaultRenderSettings } from '../types.js';
+import { defaultRenderSettings } from '../../types.js';
 
 /** CJK characters that get a space next to Latin (letters only: punctuation of those scripts is `Common`). */
 const CJK = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}\u30FC`;

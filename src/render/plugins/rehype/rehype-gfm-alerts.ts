@@ -1,6 +1,6 @@
 import type { Element, ElementContent, Root, Text } from 'hast';
 import { SKIP, visit } from 'unist-util-visit';
-import { treeIsCjk } from '../util/lang.js';
+import { treeIsCjk } from '../../util/lang.js';
 
 /**
  * Callouts. GitHub alerts (`> [!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]`, `[!CAUTION]`: case-insensitive, the

@@ -2,7 +2,7 @@ import type { Element, ElementContent, Root } from 'hast';
 import type { Transformer } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
 import { toString } from 'hast-util-to-string';
-import { classList, hasClass } from '../util/class-names.js';
+import { classList, hasClass } from '../../util/class-names.js';
 
 /**
  * Themes justify body text (`text-align: justify`, the usual look of Chinese articles). A line cannot break inside

@@ -22,9 +22,9 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { Transformer } from 'unified';
 import type { VFile } from 'vfile';
-import { defaultRenderSettings, type LinkRef } from '../types.js';
-import { treeIsCjk } from '../util/lang.js';
-import { classList } from '../util/class-names.js';
+import { defaultRenderSettings, type LinkRef } from '../../types.js';
+import { treeIsCjk } from '../../util/lang.js';
+import { classList } from '../../util/class-names.js';
 
 const WECHAT_HOST = 'mp.weixin.qq.com';
 

@@ -25,10 +25,10 @@ import { toString } from 'hast-util-to-string';
 import type { Transformer } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { definesMacros, renderTexToSvg, resetUserMacros, TexRenderError } from '../math/engine.js';
-import { cloneElement, drawsSomething, prepareMathSvg } from '../math/svg.js';
-import { defaultRenderSettings } from '../types.js';
-import { classList } from '../util/class-names.js';
+import { definesMacros, renderTexToSvg, resetUserMacros, TexRenderError } from '../../math/engine.js';
+import { cloneElement, drawsSomething, prepareMathSvg } from '../../math/svg.js';
+import { defaultRenderSettings } from '../../types.js';
+import { classList } from '../../util/class-names.js';
 
 /** Structural style of the display wrapper: centred, never wider than the column, scrolls sideways if needed. */
 export const DISPLAY_WRAPPER_STYLE = 'display:block;max-width:100%;overflow-x:auto;overflow-y:hidden;text-align:center';

@@ -1,6 +1,6 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { SKIP, visit } from 'unist-util-visit';
-import { addClass, removeClass } from '../util/class-names.js';
+import { addClass, removeClass } from '../../util/class-names.js';
 
 /**
  * GFM task items. WeChat drops `<input>` (wechat-api.md §12), so a checkbox would vanish and leave `todo` looking

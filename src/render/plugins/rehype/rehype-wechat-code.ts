@@ -20,10 +20,10 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { Transformer } from 'unified';
 import type { VFile } from 'vfile';
-import { defaultRenderSettings } from '../types.js';
+import { defaultRenderSettings } from '../../types.js';
 import { highlighter, resolveLanguage } from './code/languages.js';
 import { NBSP, renderLines } from './code/lines.js';
-import { classList } from '../util/class-names.js';
+import { classList } from '../../util/class-names.js';
 
 const CODE_BODY_STYLE = 'display:block;overflow-x:auto;white-space:nowrap;';
 

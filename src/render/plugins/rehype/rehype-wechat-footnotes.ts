@@ -1,8 +1,8 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { toString as hastToString } from 'hast-util-to-string';
 import { SKIP, visit } from 'unist-util-visit';
-import { treeIsCjk } from '../util/lang.js';
-import { classList } from '../util/class-names.js';
+import { treeIsCjk } from '../../util/lang.js';
+import { classList } from '../../util/class-names.js';
 
 /**
  * GFM footnotes. remark-rehype links each reference `sup > a[href=#user-content-fn-x]` to a trailing

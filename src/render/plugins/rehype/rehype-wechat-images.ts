@@ -2,11 +2,11 @@ import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { Position } from 'unist';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { defaultRenderSettings, type ImageRef } from '../types.js';
-import { classifyImageSrc, readableSrc } from '../util/image-src.js';
+import { defaultRenderSettings, type ImageRef } from '../../types.js';
+import { classifyImageSrc, readableSrc } from '../../util/image-src.js';
 import { captionFor } from './images/caption.js';
 import { imageStyle } from './images/size.js';
-import { addClass } from '../util/class-names.js';
+import { addClass } from '../../util/class-names.js';
 
 /**
  * Images: collects every `<img>` (Markdown or raw HTML) as an `ImageRef` in `file.data.images` (document order; the

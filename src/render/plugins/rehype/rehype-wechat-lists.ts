@@ -27,7 +27,7 @@
  */
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { Transformer } from 'unified';
-import { classList } from '../util/class-names.js';
+import { classList } from '../../util/class-names.js';
 
 const UL_MARKERS = ['•', '◦', '▪'] as const;
 const OL_STYLES = ['1', 'a', 'i'] as const;

@@ -2,8 +2,8 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toString as hastToString } from 'hast-util-to-string';
 import { SKIP, visit } from 'unist-util-visit';
 import { parseStyle, serializeStyle } from './images/size.js';
-import { textWidth } from '../../util/text-width.js';
-import { addClass, hasClass } from '../util/class-names.js';
+import { textWidth } from '../../../util/text-width.js';
+import { addClass, hasClass } from '../../util/class-names.js';
 
 /**
  * Tables on a phone: WeChat's column is ~340px, so a table sized to fit squashes every column until Chinese text

@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { Code, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { LocalReadError, readCappedSync, resolveInside } from '../../content/local-files.js';
-import { defaultRenderSettings } from '../types.js';
+import { LocalReadError, readCappedSync, resolveInside } from '../../../content/local-files.js';
+import { defaultRenderSettings } from '../../types.js';
 
 declare module 'vfile' {
   interface DataMap {
