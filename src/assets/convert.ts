@@ -1,5 +1,5 @@
 /**
- * Turns any image a post references into bytes WeChat's upload APIs accept (wechat-api.md §4):
+ * Turns any image a post references into bytes WeChat's upload APIs accept (docs/wechat-api.md §4):
  * - body images → `media/uploadimg`: JPEG/PNG only, strictly under 1 MiB (exactly 1 MiB is rejected, §4.1);
  * - covers and animated GIFs → `material/add_material?type=image`: bmp/png/jpeg/gif, ≤ 10 MB (§4.2).
  * Pure: bytes in, bytes out, deterministic (the same input gives the same bytes, which keeps lock hashes stable).

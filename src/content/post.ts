@@ -6,7 +6,7 @@ import { FrontMatterError, lineOfKey, parseFrontMatter, type FrontMatterResult }
 import { checkContentLimits } from './limits.js';
 import { LocalReadError, readCapped } from './local-files.js';
 
-/** `X1_Y1_X2_Y2` with coordinates in [0,1] and at most 6 decimals (draft/add pic_crop_*; wechat-api.md §5.1). */
+/** `X1_Y1_X2_Y2` with coordinates in [0,1] and at most 6 decimals (draft/add pic_crop_*; docs/wechat-api.md §5.1). */
 const cropPattern = /^(0(\.\d{1,6})?|1(\.0{1,6})?)(_(0(\.\d{1,6})?|1(\.0{1,6})?)){3}$/;
 
 const stringish = z.union([z.string(), z.number()]).transform((v) => String(v).trim());

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * English errmsg strings as WeChat returns them (wechat-api.md §11, NIEFY/observed strings), for every group.
+ * English errmsg strings as WeChat returns them (docs/wechat-api.md §11, NIEFY/observed strings), for every group.
  * Codes that WeChat only documents in Chinese get a short English phrase of our own.
  */
 export const ERRMSG: Readonly<Record<number, string>> = {
@@ -108,7 +108,7 @@ export const ERRMSG: Readonly<Record<number, string>> = {
   88000: 'without comment privilege',
 };
 
-/** `xxxxxxxx-xxxxxxxx-xxxxxxxx` — the trace id real errmsgs end with (wechat-api.md §1 "errmsg suffix"). */
+/** `xxxxxxxx-xxxxxxxx-xxxxxxxx` — the trace id real errmsgs end with (docs/wechat-api.md §1 "errmsg suffix"). */
 export function newRid(nowMs: number): string {
   const time = Math.floor(nowMs / 1000).toString(16).padStart(8, '0').slice(-8);
   return `${time}-${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}`;

@@ -1,5 +1,5 @@
 /**
- * Offline emulator of the WeChat Official Account API (wechat-api.md). Public entry: startEmulator().
+ * Offline emulator of the WeChat Official Account API (docs/wechat-api.md). Public entry: startEmulator().
  * Routes live in ./routes (registry: routes/index.ts), their rules in ./logic, the server's parts in ./core.
  */
 import { EmulatorCore } from './server.js';

@@ -51,7 +51,7 @@ export interface Route {
   auth: 'token' | 'none';
   /** 'json': POST body must be a JSON object; 'multipart': form-data; 'none': body ignored. */
   body: 'json' | 'multipart' | 'none';
-  /** Default daily call limit (wechat-api.md §3.1); overridable by EmulatorOptions.dailyLimits. Default 100 000. */
+  /** Default daily call limit (docs/wechat-api.md §3.1); overridable by EmulatorOptions.dailyLimits. Default 100 000. */
   dailyLimit?: number;
   /** errcode for `\uXXXX` escapes in the JSON body when unicodeEscapes is 'reject' (default 47002; menus use 40033). */
   unicodeEscapeErrcode?: number;
@@ -145,7 +145,7 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   return params;
 }
 
-/** Reads an int that clients may send as a JSON number or a string (wechat-api.md §1 "Integers vs strings"). */
+/** Reads an int that clients may send as a JSON number or a string (docs/wechat-api.md §1 "Integers vs strings"). */
 export function intField(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim());

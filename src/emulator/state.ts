@@ -8,7 +8,7 @@ import { createMessagingState, type MessagingState } from './logic/message-store
 import { createFollowerState, type FollowerState } from './logic/user-followers.js';
 import { createTagState, type TagState } from './logic/user-tags.js';
 
-/** One access token of either family (wechat-api.md §2). */
+/** One access token of either family (docs/wechat-api.md §2). */
 export interface TokenRecord {
   token: string;
   issuedAt: number;

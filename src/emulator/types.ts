@@ -52,7 +52,7 @@ export interface EmulatorOptions {
   /** How long a freepublish job stays in status 1 (emulator clock). Default 3000. */
   publishDelayMs?: number;
   faults?: Partial<FaultConfig>;
-  /** Draft title limit in characters: 64 (observed, default) or 32 (doc-strict). wechat-api.md §5.1. */
+  /** Draft title limit in characters: 64 (observed, default) or 32 (doc-strict). docs/wechat-api.md §5.1. */
   titleLimit?: number;
   /** What to do with `\uXXXX` escapes in JSON bodies: reject with 47002 (default) or store them literally. */
   unicodeEscapes?: 'reject' | 'store';

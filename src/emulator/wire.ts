@@ -1,4 +1,4 @@
-/** Request-body rules of the WeChat API wire format (wechat-api.md §1). */
+/** Request-body rules of the WeChat API wire format (docs/wechat-api.md §1). */
 import busboy from 'busboy';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';

@@ -1,5 +1,5 @@
 /**
- * Fitting a list of authors into WeChat's author field (≤ 16 characters, else draft/add answers 45110: wechat-api.md
+ * Fitting a list of authors into WeChat's author field (≤ 16 characters, else draft/add answers 45110: docs/wechat-api.md
  * §5.1). Blogs credit several people (`authors = ["A", "B", "C"]`); the first names that fit are kept and the rest
  * become "等" ("and others"), the way Chinese bylines abbreviate: `Alice, Bob 等`.
  */

@@ -1,6 +1,6 @@
 /**
  * Theme template + CSS inlining: the last step of the renderer. WeChat keeps only inline `style` attributes (no
- * `<style>`, no `class`: wechat-api.md §12), so the theme CSS is inlined with juice, then in the same DOM every class
+ * `<style>`, no `class`: docs/wechat-api.md §12), so the theme CSS is inlined with juice, then in the same DOM every class
  * is removed, every style goes through the WeChat style whitelist, and redundant declarations are dropped
  * (src/render/inline/optimise.ts). The HTML is parsed once and serialized once.
  */

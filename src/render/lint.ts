@@ -22,11 +22,11 @@ function inlineSvgBytes(html: string): number {
   return bytes;
 }
 
-/** media/uploadimg takes jpg/png strictly under 1 MB (wechat-api.md §4.1); anything else is converted by the sync. */
+/** media/uploadimg takes jpg/png strictly under 1 MB (docs/wechat-api.md §4.1); anything else is converted by the sync. */
 const UPLOADIMG_FORMATS = new Set<ImageFormat>(['jpeg', 'png', 'apng']);
 
 /**
- * Preflight checks against WeChat's documented limits (wechat-api.md §5.1), run on every rendered post before anything
+ * Preflight checks against WeChat's documented limits (docs/wechat-api.md §5.1), run on every rendered post before anything
  * could be sent. Limits come from the config's `lint` section.
  */
 export async function lintArticle(article: RenderedPost, post: Post, config: WxmpConfig): Promise<Problem[]> {

@@ -17,7 +17,7 @@ export function sourceUrlFor(rendered: RenderedPost, config: WxmpConfig): string
   return config.sourceUrl.replaceAll('{slug}', encodeURIComponent(slug)).replaceAll('{path}', withoutExt.split('/').map(encodeURIComponent).join('/'));
 }
 
-/** The draft/add article for one account (wechat-api.md §5.1). */
+/** The draft/add article for one account (docs/wechat-api.md §5.1). */
 export function buildArticle(
   rendered: RenderedPost,
   content: string,

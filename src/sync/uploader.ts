@@ -109,7 +109,7 @@ export class Uploader {
   }
 }
 
-/** WeChat answers `http://mmbiz.qpic.cn/…`; articles are served over https (tools rewrite it: wechat-api.md §4.1). */
+/** WeChat answers `http://mmbiz.qpic.cn/…`; articles are served over https (tools rewrite it: docs/wechat-api.md §4.1). */
 function httpsUrl(url: string): string {
   return url.replace(/^http:\/\/(mmbiz\.qpic\.cn|mmbiz\.qlogo\.cn)\//i, 'https://$1/');
 }

@@ -24,7 +24,7 @@ function summarize(html: string): Summary {
     if (node.type === 'element') {
       const el = node as Element;
       if (el.tagName === 'img') {
-        // draft/get returns `data-src` instead of `src` (wechat-api.md §5.1, observed).
+        // draft/get returns `data-src` instead of `src` (docs/wechat-api.md §5.1, observed).
         const src = el.properties.dataSrc ?? el.properties.src;
         if (src) summary.images.push(String(src));
       }

@@ -1,4 +1,4 @@
-/** Image formats wxmp recognises by their bytes (WeChat checks extensions, we check content: wechat-api.md §1). */
+/** Image formats wxmp recognises by their bytes (WeChat checks extensions, we check content: docs/wechat-api.md §1). */
 export type ImageFormat = 'jpeg' | 'png' | 'apng' | 'gif' | 'webp' | 'bmp' | 'avif' | 'svg' | 'tiff' | 'ico';
 
 /** Identifies an image by its magic bytes (the first ~64 bytes are enough; SVG is recognised by its text). */

@@ -42,7 +42,7 @@ interface Failure {
 }
 
 /**
- * Typed client for the WeChat Official Account API (wechat-api.md). One instance per account; API groups are
+ * Typed client for the WeChat Official Account API (docs/wechat-api.md). One instance per account; API groups are
  * properties (`client.draft.add(…)`), anything else goes through `client.call(…)`.
  */
 export class WeChatClient implements ApiContext {

@@ -1,5 +1,5 @@
 /**
- * Date ranges for the analytics APIs (wechat-api.md §10), pure: a range the user asks for is clamped to the latest
+ * Date ranges for the analytics APIs (docs/wechat-api.md §10), pure: a range the user asks for is clamped to the latest
  * day with data (yesterday, Beijing time), split into the windows each API allows (7, 3 or 1 days — the
  * DATACUBE_MAX_SPAN table), and the answers of every window merged back into one row per day.
  */

@@ -109,7 +109,7 @@ export class WeChatPublishError extends Error {
   }
 }
 
-/** wechat-api.md §6.2 (authoritative mapping). */
+/** docs/wechat-api.md §6.2 (authoritative mapping). */
 export function publishStatusText(status: number): string {
   switch (status) {
     case 0: return '成功 success';

@@ -42,7 +42,7 @@ export interface UploadFile {
 
 /**
  * Give an upload a filename whose extension matches its bytes: WeChat infers the type from the extension and answers
- * 40113 otherwise (wechat-api.md §1 "Multipart uploads"). A missing or wrong extension is replaced by the sniffed one.
+ * 40113 otherwise (docs/wechat-api.md §1 "Multipart uploads"). A missing or wrong extension is replaced by the sniffed one.
  */
 export async function prepareUpload(input: FileInput, endpoint: string): Promise<UploadFile> {
   const { data, name, contentType } =

@@ -1,5 +1,5 @@
 /**
- * What a user should DO about each WeChat errcode (wechat-api.md §11, plus the codes cited in §1–§10). Each entry is the
+ * What a user should DO about each WeChat errcode (docs/wechat-api.md §11, plus the codes cited in §1–§10). Each entry is the
  * official Chinese meaning followed by an actionable English instruction.
  */
 interface HintEntry {

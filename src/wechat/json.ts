@@ -8,7 +8,7 @@ const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])
 
 /**
  * Serialize a request body as WeChat wants it: UTF-8 with Chinese and other non-ASCII text raw, never `\uXXXX`
- * (wechat-api.md §1: escapes are rejected with 40033/47002 or stored literally). JSON.stringify already leaves non-ASCII
+ * (docs/wechat-api.md §1: escapes are rejected with 40033/47002 or stored literally). JSON.stringify already leaves non-ASCII
  * alone; we only remove the characters it would escape. bigint values become JSON numbers with all their digits.
  */
 export function encodeJson(value: unknown): string {

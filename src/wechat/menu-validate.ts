@@ -1,5 +1,5 @@
 /**
- * The rules of a custom menu (`menu/create`, wechat-api.md §8), as one pure walk shared by the client side
+ * The rules of a custom menu (`menu/create`, docs/wechat-api.md §8), as one pure walk shared by the client side
  * (`wxmp menu set` lists every problem before sending anything) and the emulator (which answers the errcode of the
  * first one, as WeChat does).
  *

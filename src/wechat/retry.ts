@@ -1,6 +1,6 @@
 import type { RetryOptions } from './types.js';
 
-/** Transient errcodes worth retrying: system busy, per-minute quota, customer-service system error (wechat-api.md §11). */
+/** Transient errcodes worth retrying: system busy, per-minute quota, customer-service system error (docs/wechat-api.md §11). */
 export const TRANSIENT_ERRCODES: ReadonlySet<number> = new Set([-1, 45011, 61450]);
 /** The token was revoked, malformed or expired: refresh it and retry the call once (§2.3). */
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);

@@ -1,7 +1,7 @@
 import { WeChatClientError } from './errors.js';
 import type { CachedToken, TokenCacheKey, TokenCacheStore, WeChatEvent } from './types.js';
 
-/** Reuse a token until less than this remains (stable_token pre-rotates in the last 5 minutes, wechat-api.md §2.2). */
+/** Reuse a token until less than this remains (stable_token pre-rotates in the last 5 minutes, docs/wechat-api.md §2.2). */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 export interface FetchedToken {

@@ -22,7 +22,7 @@ function elements(html: string): Element[] {
   return found;
 }
 
-/** Everything WeChat strips from SVG, or that could reference or run something (wechat-api.md §12). */
+/** Everything WeChat strips from SVG, or that could reference or run something (docs/wechat-api.md §12). */
 function assertWechatSafeSvg(html: string): void {
   const insideSvg: Element[] = [];
   for (const svg of elements(html).filter((el) => el.tagName === 'svg')) {

@@ -74,7 +74,7 @@ function article(thumb: string, extra: Json = {}): Json {
   return { title: '标题', author: '作者', content: '<p>正文内容</p>', thumb_media_id: thumb, ...extra };
 }
 
-describe('media/uploadimg (wechat-api.md §4.1)', () => {
+describe('media/uploadimg (docs/wechat-api.md §4.1)', () => {
   it('accepts jpg/png, returns a served mmbiz-style url and no media_id', async () => {
     const c = await setup();
     const r = await c.upload('/cgi-bin/media/uploadimg', png, '图片.png');
@@ -110,7 +110,7 @@ describe('media/uploadimg (wechat-api.md §4.1)', () => {
   });
 });
 
-describe('permanent and temporary materials (wechat-api.md §4.2, §4.3)', () => {
+describe('permanent and temporary materials (docs/wechat-api.md §4.2, §4.3)', () => {
   it('add_material image returns media_id + url; get_material returns the bytes; del_material removes it', async () => {
     const c = await setup();
     const r = await c.upload('/cgi-bin/material/add_material?type=image', png, 'cover.png');
@@ -183,7 +183,7 @@ describe('permanent and temporary materials (wechat-api.md §4.2, §4.3)', () =>
   });
 });
 
-describe('drafts (wechat-api.md §5)', () => {
+describe('drafts (docs/wechat-api.md §5)', () => {
   it('draft/add returns only media_id; get/count/delete work; draft/count is GET', async () => {
     const c = await setup();
     const thumb = await c.cover();
@@ -333,7 +333,7 @@ describe('drafts (wechat-api.md §5)', () => {
   });
 });
 
-describe('content normalisation (wechat-api.md §12)', () => {
+describe('content normalisation (docs/wechat-api.md §12)', () => {
   it('strips scripts, on* handlers and javascript: URLs, drops external images, stores img src as data-src', async () => {
     const c = await setup();
     const thumb = await c.cover();
@@ -361,7 +361,7 @@ describe('content normalisation (wechat-api.md §12)', () => {
   });
 });
 
-describe('freepublish (wechat-api.md §6)', () => {
+describe('freepublish (docs/wechat-api.md §6)', () => {
   async function published(c: Ctx, titles = ['发布测试']): Promise<{ draft: string; publishId: number }> {
     const thumb = await c.cover();
     const d = await c.addDraft(titles.map((title) => article(thumb, { title })));

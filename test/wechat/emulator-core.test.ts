@@ -56,7 +56,7 @@ function stable(emu: RunningEmulator, extra: Json = {}): Promise<Json> {
 
 const RID = / rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
 
-describe('transport rules (wechat-api.md §1, §14.1)', () => {
+describe('transport rules (docs/wechat-api.md §1, §14.1)', () => {
   it('answers errors as HTTP 200 JSON with an English errmsg and a rid suffix', async () => {
     const emu = await emulator();
     const res = await fetch(`${emu.url}/cgi-bin/draft/count`);
@@ -129,7 +129,7 @@ describe('transport rules (wechat-api.md §1, §14.1)', () => {
   });
 });
 
-describe('access tokens (wechat-api.md §2)', () => {
+describe('access tokens (docs/wechat-api.md §2)', () => {
   it('validates token parameters: 40002, 41002, 41004, 40013, 40125', async () => {
     const emu = await emulator();
     const q = (s: string) => getJson(emu, `/cgi-bin/token?${s}`);
@@ -229,7 +229,7 @@ describe('access tokens (wechat-api.md §2)', () => {
   });
 });
 
-describe('quotas (wechat-api.md §3)', () => {
+describe('quotas (docs/wechat-api.md §3)', () => {
   it('openapi/quota/get reports the daily limit and usage; 76021 for unknown paths', async () => {
     const emu = await emulator();
     const t = await token(emu);

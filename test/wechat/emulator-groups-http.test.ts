@@ -1,6 +1,6 @@
 /**
  * The emulator's message, menu, user and datacube endpoints over real HTTP with plain fetch (not our client), one
- * test per rule of wechat-api.md §7–§10. Each describe block starts its own emulator with a fixed clock.
+ * test per rule of docs/wechat-api.md §7–§10. Each describe block starts its own emulator with a fixed clock.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

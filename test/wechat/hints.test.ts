@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WeChatError, hintFor, knownErrcodes } from '../../src/wechat/index.js';
 
-/** Every errcode of wechat-api.md §11 (ranges expanded). */
+/** Every errcode of docs/wechat-api.md §11 (ranges expanded). */
 const SECTION_11 = [
   -1, 0, 40001, 40002, 40003, 40004, 40005, 40006, 40007, 40008, 40009, 40010, 40011, 40012, 40013, 40014,
   ...range(40015, 40028), 40032, 40033, 40035, 40048, 40059, 40060, 40113, 40114, 40125, 40130, 40137, 40164, 40227,

@@ -1,6 +1,6 @@
 /**
  * A small BMP decoder. sharp's prebuilt libvips has no BMP loader, yet BMP is a format people paste into posts (and
- * uploadimg refuses it: wechat-api.md §4.1), so we decode the common uncompressed variants ourselves and hand sharp the
+ * uploadimg refuses it: docs/wechat-api.md §4.1), so we decode the common uncompressed variants ourselves and hand sharp the
  * raw pixels. RLE and embedded JPEG/PNG BMPs are rare and rejected with a clear message.
  */
 

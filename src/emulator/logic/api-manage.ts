@@ -1,4 +1,4 @@
-/** Quota look-ups and resets (wechat-api.md §3): monthly reset budgets and the cgi_path argument. */
+/** Quota look-ups and resets (docs/wechat-api.md §3): monthly reset budgets and the cgi_path argument. */
 import { EmuError } from '../errors.js';
 import { stringField, type EmuContext } from '../router.js';
 import type { AccountState } from '../state.js';

@@ -1,4 +1,4 @@
-/** Draft article validation and read-back shape (wechat-api.md §5.1, §12). */
+/** Draft article validation and read-back shape (docs/wechat-api.md §5.1, §12). */
 import { EmuError } from '../errors.js';
 import { collapseText, normaliseContent } from './content.js';
 import type { EmuContext } from '../router.js';

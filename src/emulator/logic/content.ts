@@ -1,5 +1,5 @@
 /**
- * Draft content normalisation — what WeChat does to article HTML on draft/add and draft/update (wechat-api.md §12):
+ * Draft content normalisation — what WeChat does to article HTML on draft/add and draft/update (docs/wechat-api.md §12):
  * JS removed ("此处会去除JS"), external images filtered ("外部图片url将被过滤"), `<img src>` read back as `data-src`
  * (GZH), non-article links made unclickable, `<style>`/`<link>`/`<iframe>`/form elements dropped.
  */
@@ -56,7 +56,7 @@ function sameOrigin(origin: string, url: URL): boolean {
   }
 }
 
-/** Only links to WeChat articles stay clickable (wechat-api.md §12 "Hyperlinks"). */
+/** Only links to WeChat articles stay clickable (docs/wechat-api.md §12 "Hyperlinks"). */
 export function isWeChatArticleLink(href: string, options: ContentOptions): boolean {
   try {
     const url = new URL(href.trim());

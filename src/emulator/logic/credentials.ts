@@ -1,5 +1,5 @@
 /**
- * AppID + AppSecret checks (wechat-api.md §2, §3): the token endpoints and `clear_quota/v2` authenticate by them
+ * AppID + AppSecret checks (docs/wechat-api.md §2, §3): the token endpoints and `clear_quota/v2` authenticate by them
  * instead of an access_token. Secrets are only ever compared as SHA-256 hashes.
  */
 import { createHash } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Deterministic, plausible analytics for the datacube APIs (wechat-api.md §10). Every number is derived from a
+ * Deterministic, plausible analytics for the datacube APIs (docs/wechat-api.md §10). Every number is derived from a
  * seeded generator keyed by (appId, API family, date), so the same request always answers the same data and tests
  * can assert exact values. Days before the data start (2014-12-01; new APIs 2025-11-01) are empty — `{"list":[]}`.
  * Yesterday's data is "not ready" before 08:00 Beijing time: old APIs answer no rows for it, new APIs flag

@@ -1,5 +1,5 @@
 /**
- * Datacube request validation (wechat-api.md §10): `{"begin_date":"YYYY-MM-DD","end_date":"YYYY-MM-DD"}`,
+ * Datacube request validation (docs/wechat-api.md §10): `{"begin_date":"YYYY-MM-DD","end_date":"YYYY-MM-DD"}`,
  * `end_date` at most yesterday (Beijing time, UTC+8, by the emulator clock), inclusive span ≤ the API's maximum.
  * Bad format → 61500 date format error; order/span/future → 61501 date range error.
  */

@@ -1,4 +1,4 @@
-/** The draft box (草稿箱, wechat-api.md §5): adding, reading, updating and deleting drafts of the current account. */
+/** The draft box (草稿箱, docs/wechat-api.md §5): adding, reading, updating and deleting drafts of the current account. */
 import { EmuError } from '../errors.js';
 import { intField, type EmuContext } from '../router.js';
 import type { DraftRecord } from '../state.js';

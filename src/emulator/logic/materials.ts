@@ -1,5 +1,5 @@
 /**
- * Uploads and the material library (wechat-api.md §4): per-type file rules of permanent and temporary media, the
+ * Uploads and the material library (docs/wechat-api.md §4): per-type file rules of permanent and temporary media, the
  * `media` part of an upload, video descriptions, and the account's materials and temporary media.
  */
 import { EmuError } from '../errors.js';
@@ -9,7 +9,7 @@ import { extensionOf, mimeOf, newMediaId, normaliseImageExt, serveMedia, sniffIm
 
 const KB = 1024;
 const MB = 1024 * 1024;
-/** Temporary media are kept 3 days (wechat-api.md §4.3). */
+/** Temporary media are kept 3 days (docs/wechat-api.md §4.3). */
 const TEMP_MEDIA_TTL_MS = 3 * 24 * 3600 * 1000;
 
 export type MediaType = MaterialRecord['type'];

@@ -1,4 +1,4 @@
-/** File-type rules for uploads (wechat-api.md §1 "Multipart uploads", §4): extension first, then magic bytes. */
+/** File-type rules for uploads (docs/wechat-api.md §1 "Multipart uploads", §4): extension first, then magic bytes. */
 import { randomBytes } from 'node:crypto';
 import type { StateStore } from '../state.js';
 

@@ -1,5 +1,5 @@
 /**
- * Conditional (personalised) menus, `menu/addconditional` / `delconditional` / `trymatch` (wechat-api.md §8).
+ * Conditional (personalised) menus, `menu/addconditional` / `delconditional` / `trymatch` (docs/wechat-api.md §8).
  * A conditional menu needs a default menu first (65303), a non-empty `matchrule` (65304), and since the 2021
  * privacy change WeChat refuses matchrules on sex/country/province/city/language (65320). The emulator
  * matches on `tag_id` and `client_platform_type`.

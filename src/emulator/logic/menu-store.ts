@@ -1,5 +1,5 @@
 /**
- * An account's custom menus (wechat-api.md §8): the default menu, its menuid, and the conditional menus, kept in
+ * An account's custom menus (docs/wechat-api.md §8): the default menu, its menuid, and the conditional menus, kept in
  * `AccountState.menu` (created by `menuState()` in state.ts). The button rules live in menu-validate.ts, matchrules
  * in menu-conditional.ts; this module applies them to the stored state.
  */

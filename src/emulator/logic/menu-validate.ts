@@ -1,5 +1,5 @@
 /**
- * The emulator's menu shapes (wechat-api.md §8): what `menu/get` and `get_current_selfmenu_info` answer. The button
+ * The emulator's menu shapes (docs/wechat-api.md §8): what `menu/get` and `get_current_selfmenu_info` answer. The button
  * rules themselves are shared with the client side and live in src/wechat/menu-validate.ts.
  */
 import type { CheckedMenuButton as MenuButton } from '../../wechat/menu-validate.js';

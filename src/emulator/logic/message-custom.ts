@@ -1,5 +1,5 @@
 /**
- * Validation of `message/custom/send` bodies (wechat-api.md §7.1). Pure: the media/article existence checks are
+ * Validation of `message/custom/send` bodies (docs/wechat-api.md §7.1). Pure: the media/article existence checks are
  * callbacks so the route can ask the core's stores while unit tests pass simple functions.
  *
  * Order of checks (the first failing one answers): body shape 47001 → touser form 40003 → msgtype 40008 → payload

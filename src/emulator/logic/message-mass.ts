@@ -1,5 +1,5 @@
 /**
- * `message/mass/preview`, `mass/sendall` and `mass/get` validation (wechat-api.md §7.2). Pure like
+ * `message/mass/preview`, `mass/sendall` and `mass/get` validation (docs/wechat-api.md §7.2). Pure like
  * `message-custom.ts`; recipient lookup and quota counting are done by the caller with the results returned here.
  */
 import { isValidOpenId } from './user-followers.js';

@@ -1,5 +1,5 @@
 /**
- * Sending messages (wechat-api.md §7) against an account's state: custom messages inside the reply windows,
+ * Sending messages (docs/wechat-api.md §7) against an account's state: custom messages inside the reply windows,
  * previews, mass sends and their status. The payload rules live in message-custom.ts / message-mass.ts, the windows
  * in message-windows.ts; what was delivered is logged in `AccountState.messaging` for `/__emulator/messages`.
  */

@@ -1,5 +1,5 @@
 /**
- * Customer-service (客服) reply windows (wechat-api.md §7.1): a custom message may only be sent to a follower who
+ * Customer-service (客服) reply windows (docs/wechat-api.md §7.1): a custom message may only be sent to a follower who
  * interacted recently —
  *   - after the user sends a message: up to 5 messages within 48 hours;
  *   - after a menu click, a follow or a QR-code scan: up to 3 messages within 1 minute.

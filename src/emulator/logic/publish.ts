@@ -1,5 +1,5 @@
 /**
- * Publishing (wechat-api.md §6) and the freepublish state machine (§6.5): submit → status 1 → after publishDelayMs
+ * Publishing (docs/wechat-api.md §6) and the freepublish state machine (§6.5): submit → status 1 → after publishDelayMs
  * (emulator clock) the scripted outcome (default 0 = success). Jobs are settled lazily whenever state is read, so the
  * clock alone drives them — there is no timer.
  */

@@ -1,5 +1,5 @@
 /**
- * Access-token state machine (wechat-api.md §2, "EMU token state machine"): `token` and `stable_token` are isolated
+ * Access-token state machine (docs/wechat-api.md §2, "EMU token state machine"): `token` and `stable_token` are isolated
  * families; a superseded token keeps working for at most 5 minutes.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Scripted followers of one emulated account (wechat-api.md §9).
+ * Scripted followers of one emulated account (docs/wechat-api.md §9).
  *
  * The list is `generatedCount` deterministic openids (so `user/get` paging over 10 000 per page is testable without
  * persisting 25 000 records) followed by a few named test followers with memorable openids and 微信号 (for
@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 
-/** OpenID format: 28 chars of `[A-Za-z0-9_-]` (wechatpy `OPENID_RE = ^[\w\-]{28}$`; wechat-api.md §9). */
+/** OpenID format: 28 chars of `[A-Za-z0-9_-]` (wechatpy `OPENID_RE = ^[\w\-]{28}$`; docs/wechat-api.md §9). */
 export const OPENID_PATTERN = /^[A-Za-z0-9_-]{28}$/;
 export const DEFAULT_GENERATED_FOLLOWERS = 25_000;
 /** `user/get` returns at most 10 000 openids per call (§9). */

@@ -1,5 +1,5 @@
 /**
- * `user/info` and `user/info/batchget` (wechat-api.md §9). Since 2021-12-27 WeChat no longer returns nickname or
+ * `user/info` and `user/info/batchget` (docs/wechat-api.md §9). Since 2021-12-27 WeChat no longer returns nickname or
  * headimgurl; an unfollowed user answers only `{subscribe:0, openid, tagid_list}`.
  */
 import { isValidOpenId, type FollowerDirectory } from './user-followers.js';

@@ -1,5 +1,5 @@
 /**
- * User tags (用户标签, wechat-api.md §9): create/get/update/delete, batch (un)tagging, a user's tag ids and the
+ * User tags (用户标签, docs/wechat-api.md §9): create/get/update/delete, batch (un)tagging, a user's tag ids and the
  * members of a tag. Pure functions over {@link TagState} and the follower state (tags of a follower are kept in
  * its override record).
  *

@@ -1,4 +1,4 @@
-/** API management: quotas and quota resets, domain IPs — wechat-api.md §3. */
+/** API management: quotas and quota resets, domain IPs — docs/wechat-api.md §3. */
 import { EmuError } from '../errors.js';
 import { json, ok, stringField, type Route } from '../router.js';
 import { accountBySecret } from '../logic/credentials.js';

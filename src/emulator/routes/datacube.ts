@@ -1,5 +1,5 @@
 /**
- * Analytics (wechat-api.md §10): one POST route per datacube API, each with its maximum span. Dates are checked
+ * Analytics (docs/wechat-api.md §10): one POST route per datacube API, each with its maximum span. Dates are checked
  * against the emulator clock in Beijing time; data is deterministic (../logic/datacube-data.ts) and includes the
  * account's really published articles.
  */

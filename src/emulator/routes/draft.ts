@@ -1,4 +1,4 @@
-/** Drafts (草稿箱) — wechat-api.md §5. */
+/** Drafts (草稿箱) — docs/wechat-api.md §5. */
 import { EmuError } from '../errors.js';
 import { intField, json, ok, type EmuRequest, type Route } from '../router.js';
 import { isSet } from '../logic/articles.js';

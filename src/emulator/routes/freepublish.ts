@@ -1,4 +1,4 @@
-/** Publishing (发布能力) — wechat-api.md §6. */
+/** Publishing (发布能力) — docs/wechat-api.md §6. */
 import { EmuError } from '../errors.js';
 import { json, ok, type EmuContext, type Route } from '../router.js';
 import { isSet } from '../logic/articles.js';

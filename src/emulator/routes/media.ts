@@ -1,4 +1,4 @@
-/** Uploads and materials (wechat-api.md §4): uploadimg, add/get/del/batchget material, counts, temporary media. */
+/** Uploads and materials (docs/wechat-api.md §4): uploadimg, add/get/del/batchget material, counts, temporary media. */
 import { EmuError } from '../errors.js';
 import { intField, json, ok, raw, stringField, type EmuRequest, type Route } from '../router.js';
 import { extensionOf, mimeOf, serveMedia, sniffImage } from '../logic/media-files.js';
@@ -16,7 +16,7 @@ import {
 function listRange(req: EmuRequest): { offset: number; count: number } {
   const offset = intField(req.json.offset ?? 0);
   const count = intField(req.json.count);
-  // count outside 1–20: errcode undocumented; EMU answers 40035 invalid args (wechat-api.md §5.2).
+  // count outside 1–20: errcode undocumented; EMU answers 40035 invalid args (docs/wechat-api.md §5.2).
   if (offset === undefined || offset < 0 || count === undefined || count < 1 || count > 20) throw new EmuError(40035);
   return { offset, count };
 }

@@ -1,5 +1,5 @@
 /**
- * Custom menus (wechat-api.md §8): `menu/create`, `menu/get`, `menu/delete` (GET), `get_current_selfmenu_info`,
+ * Custom menus (docs/wechat-api.md §8): `menu/create`, `menu/get`, `menu/delete` (GET), `get_current_selfmenu_info`,
  * and conditional menus (`menu/addconditional`, `delconditional`, `trymatch`).
  * Rules in ../logic/menu-*.ts; the menu lives in `AccountState.menu`.
  */

@@ -1,5 +1,5 @@
 /**
- * Messages (wechat-api.md §7): `message/custom/send` with reply windows, `message/mass/preview`,
+ * Messages (docs/wechat-api.md §7): `message/custom/send` with reply windows, `message/mass/preview`,
  * `mass/sendall`, `mass/get`. The rules live in ../logic/message-*.ts.
  */
 import { json, type Route } from '../router.js';

@@ -1,4 +1,4 @@
-/** `cgi-bin/token` (GET, query) and `cgi-bin/stable_token` (POST JSON) — wechat-api.md §2. */
+/** `cgi-bin/token` (GET, query) and `cgi-bin/stable_token` (POST JSON) — docs/wechat-api.md §2. */
 import { EmuError } from '../errors.js';
 import { json, type Route } from '../router.js';
 import { authenticateApp } from '../logic/credentials.js';
@@ -10,7 +10,7 @@ export const tokenRoutes: Route[] = [
     path: '/cgi-bin/token',
     auth: 'none',
     body: 'none',
-    dailyLimit: 2000, // 获取access_token 2000/day (wechat-api.md §2.1)
+    dailyLimit: 2000, // 获取access_token 2000/day (docs/wechat-api.md §2.1)
     handle(req, ctx) {
       const q = req.query;
       const account = authenticateApp(ctx, req, q.get('grant_type'), q.get('appid'), q.get('secret'));
@@ -22,7 +22,7 @@ export const tokenRoutes: Route[] = [
     path: '/cgi-bin/stable_token',
     auth: 'none',
     body: 'json',
-    dailyLimit: 500_000, // wechat-api.md §2.2
+    dailyLimit: 500_000, // docs/wechat-api.md §2.2
     handle(req, ctx) {
       const b = req.json;
       const account = authenticateApp(ctx, req, b.grant_type, b.appid, b.secret);

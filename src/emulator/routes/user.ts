@@ -1,5 +1,5 @@
 /**
- * Users and tags (wechat-api.md §9): `user/get` (10 000 per page, `next_openid` paging), `user/info`,
+ * Users and tags (docs/wechat-api.md §9): `user/get` (10 000 per page, `next_openid` paging), `user/info`,
  * `user/info/batchget` (≤100), `tags/*`, `user/tag/get`. Followers are scripted, see ../logic/user-followers.ts and
  * admin-followers.ts; the rules live in ../logic/user-*.ts.
  */

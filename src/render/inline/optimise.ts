@@ -1,7 +1,7 @@
 /**
  * After juice: one walk over the DOM that removes every `class`, filters each `style` through the WeChat style
  * whitelist, and drops what the element would get anyway, so the inlined article stays small (WeChat counts the
- * HTML against its 1 MB / 20,000-character limits, wechat-api.md §12, and juice alone grows HTML ~3.5×):
+ * HTML against its 1 MB / 20,000-character limits, docs/wechat-api.md §12, and juice alone grows HTML ~3.5×):
  *
  * - inherited properties (color, font-*, line-height, letter-spacing, text-align…) whose value equals what the
  *   element already inherits from its parent: the theme puts the shared text style on the article root, and juice

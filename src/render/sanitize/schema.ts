@@ -2,7 +2,7 @@
  * The rehype-sanitize schema for WeChat article HTML: a written allowlist, not `defaultSchema` plus tweaks
  * (GitHub's schema allows `id`, `name`, `input`, `details` and data attributes we must not send).
  *
- * What WeChat keeps (wechat-api.md §12): no JS (`<script>`, `on*`, `javascript:`), no `<style>`/`<link>`/`<iframe>`/
+ * What WeChat keeps (docs/wechat-api.md §12): no JS (`<script>`, `on*`, `javascript:`), no `<style>`/`<link>`/`<iframe>`/
  * forms, no `class`/`id` honoured, inline `style` honoured, SVG allowed with a whitelist (no `id`, `defs`, `use`,
  * `url(#…)`, `foreignObject`, animation). Elements outside the list are *unwrapped* (their text stays: `<font>`,
  * `<center>`, `<details>`, `<summary>`, `<kbd>`, `<mark>`, `<abbr>`…); only the elements in `strip` lose their

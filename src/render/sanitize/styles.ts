@@ -1,5 +1,5 @@
 /**
- * The inline-CSS allowlist. WeChat honours only inline `style` (wechat-api.md §12), and whatever we send must
+ * The inline-CSS allowlist. WeChat honours only inline `style` (docs/wechat-api.md §12), and whatever we send must
  * not be able to fetch anything, run anything or escape the article column. So every `style` attribute — the
  * ones plugins write, the ones raw HTML brings, and (reused by the juice stage) the ones inlined from the theme
  * — goes through `filterStyleDeclarations`, which keeps only the declarations below.

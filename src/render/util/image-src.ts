@@ -2,7 +2,7 @@ import path from 'node:path';
 import { resolveInside } from '../../content/local-files.js';
 import type { ImageRef, RenderSettings } from '../types.js';
 
-/** Hosts whose images WeChat keeps in article HTML (uploadimg / add_material URLs; wechat-api.md §4.1, §12). */
+/** Hosts whose images WeChat keeps in article HTML (uploadimg / add_material URLs; docs/wechat-api.md §4.1, §12). */
 const WECHAT_IMAGE_HOST = /(^|\.)(mmbiz\.qpic\.cn|mmbiz\.qlogo\.cn|mmecoa\.qpic\.cn|mmsns\.qpic\.cn)$/i;
 
 export function isWechatImageHost(hostname: string): boolean {

@@ -1,6 +1,6 @@
 import type { ApiContext } from './context.js';
 
-/** `account/getaccountbasicinfo` (wechat-api.md §3): the account's name, type and verification. */
+/** `account/getaccountbasicinfo` (docs/wechat-api.md §3): the account's name, type and verification. */
 export interface AccountBasicInfo {
   appid: string;
   /** 1 订阅号, 2 服务号, 3 小程序. */

@@ -1,7 +1,7 @@
 import type { ApiContext } from './context.js';
 import { WeChatClientError } from '../errors.js';
 
-/** Maximum inclusive span in days per analytics API (wechat-api.md §10). */
+/** Maximum inclusive span in days per analytics API (docs/wechat-api.md §10). */
 export const DATACUBE_MAX_SPAN = {
   getusersummary: 7,
   getusercumulate: 7,

@@ -2,7 +2,7 @@ import type { ApiContext } from './context.js';
 import { WeChatClientError } from '../errors.js';
 import { eachItem, pageSize, toPage, type Page } from './paging.js';
 
-/** One article of a draft (wechat-api.md §5.1). Unknown fields are ignored by WeChat. */
+/** One article of a draft (docs/wechat-api.md §5.1). Unknown fields are ignored by WeChat. */
 export interface DraftArticle {
   /** `news` (图文, default) or `newspic` (图片消息). */
   article_type?: 'news' | 'newspic';
@@ -43,7 +43,7 @@ export interface DraftPage extends Page<DraftPageItem> {}
 
 const MAX_ARTICLES = 8;
 
-/** `cgi-bin/draft/*` (wechat-api.md §5). */
+/** `cgi-bin/draft/*` (docs/wechat-api.md §5). */
 export class DraftApi {
   constructor(private readonly ctx: ApiContext) {}
 

@@ -41,7 +41,7 @@ export interface PublishedArticle {
 
 export interface PublishedPage extends Page<{ article_id: string; content: { news_item: PublishedArticle[] }; update_time: number }> {}
 
-/** `cgi-bin/freepublish/*` (wechat-api.md §6). */
+/** `cgi-bin/freepublish/*` (docs/wechat-api.md §6). */
 export class FreepublishApi {
   constructor(private readonly ctx: ApiContext) {}
 

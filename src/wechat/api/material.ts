@@ -39,7 +39,7 @@ export interface MaterialCount {
   news_count: number;
 }
 
-/** `cgi-bin/material/*`: permanent material (wechat-api.md §4.2, §4.3). */
+/** `cgi-bin/material/*`: permanent material (docs/wechat-api.md §4.2, §4.3). */
 export class MaterialApi {
   constructor(private readonly ctx: ApiContext) {}
 

@@ -14,7 +14,7 @@ export interface TempMedia {
 /** Real mmbiz hosts answer over https too; the emulator's own media URLs must stay as they are. */
 const MMBIZ_HOST = /^http:\/\/(mmbiz\.qpic\.cn|mmbiz\.qlogo\.cn)\//i;
 
-/** `cgi-bin/media/*`: images for article HTML and temporary media (wechat-api.md §4.1, §4.3). */
+/** `cgi-bin/media/*`: images for article HTML and temporary media (docs/wechat-api.md §4.1, §4.3). */
 export class MediaApi {
   constructor(private readonly ctx: ApiContext) {}
 

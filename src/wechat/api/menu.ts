@@ -22,7 +22,7 @@ export interface MenuInfo {
   conditionalmenu?: (MenuDefinition & { matchrule?: Record<string, unknown>; menuid?: string })[];
 }
 
-/** `cgi-bin/menu/*` (wechat-api.md §8). */
+/** `cgi-bin/menu/*` (docs/wechat-api.md §8). */
 export class MenuApi {
   constructor(private readonly ctx: ApiContext) {}
 

@@ -3,7 +3,7 @@ import { WeChatClientError } from '../errors.js';
 import { idString } from '../json.js';
 import type { WeChatId } from '../types.js';
 
-/** Custom (客服) message bodies by msgtype (wechat-api.md §7.1). */
+/** Custom (客服) message bodies by msgtype (docs/wechat-api.md §7.1). */
 export type CustomMessagePayload =
   | { msgtype: 'text'; text: { content: string } }
   | { msgtype: 'image'; image: { media_id: string } }

@@ -7,7 +7,7 @@ export interface ApiQuota {
   component_rate_limit?: { call_count: number; refresh_second: number };
 }
 
-/** `cgi-bin/openapi/*` and `clear_quota` (wechat-api.md §3). */
+/** `cgi-bin/openapi/*` and `clear_quota` (docs/wechat-api.md §3). */
 export class OpenApi {
   constructor(private readonly ctx: ApiContext) {}
 

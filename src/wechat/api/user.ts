@@ -27,7 +27,7 @@ export interface UserInfo {
 
 const BATCH_LIMIT = 100;
 
-/** `cgi-bin/user/*` (wechat-api.md §9). */
+/** `cgi-bin/user/*` (docs/wechat-api.md §9). */
 export class UserApi {
   constructor(private readonly ctx: ApiContext) {}
 

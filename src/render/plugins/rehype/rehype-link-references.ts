@@ -2,7 +2,7 @@
  * rehypeLinkReferences: what becomes of links in WeChat.
  *
  * WeChat only lets article HTML link to mp.weixin.qq.com; other `<a href>` are not clickable or make the API
- * answer 45166 (wechat-api.md §12). Per `settings.links`:
+ * answer 45166 (docs/wechat-api.md §12). Per `settings.links`:
  *   - 'references' (default): an external link (http, https, protocol-relative; host ≠ mp.weixin.qq.com) is
  *     replaced by its content + `<sup class="wx-linkref">[n]</sup>`, one number per distinct URL, and the URLs are
  *     listed at the end of the article:

@@ -1,6 +1,6 @@
 /**
  * rehypeMathSvg: TeX (from remark-math) → inline SVG that WeChat keeps (it has no MathJax/KaTeX and strips
- * <script>, <style>, ids, <defs> and <use>: wechat-api.md §12).
+ * <script>, <style>, ids, <defs> and <use>: docs/wechat-api.md §12).
  *
  * Input (remark-math + remark-rehype): `code.language-math.math-inline` inside text, and
  * `pre > code.language-math.math-display` (also ```math fences, which have no `math-display`).

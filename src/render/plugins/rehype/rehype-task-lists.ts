@@ -3,7 +3,7 @@ import { SKIP, visit } from 'unist-util-visit';
 import { addClass, removeClass } from '../../util/class-names.js';
 
 /**
- * GFM task items. WeChat drops `<input>` (wechat-api.md §12), so a checkbox would vanish and leave `todo` looking
+ * GFM task items. WeChat drops `<input>` (docs/wechat-api.md §12), so a checkbox would vanish and leave `todo` looking
  * like an ordinary bullet. The checkbox becomes a text box `span.wx-task-box` (☐ open, ☑ done) put where the input
  * was — the start of the item, or the start of its first paragraph in a loose list — and the item gets class
  * `wx-task`; the lists plugin (which runs next) uses that box as the item's marker instead of a bullet.

@@ -7,7 +7,7 @@ import { classList } from '../../util/class-names.js';
 /**
  * GFM footnotes. remark-rehype links each reference `sup > a[href=#user-content-fn-x]` to a trailing
  * `section.footnotes` (an `h2` "Footnotes", an `ol` of notes with `↩` back-links) through ids — and WeChat strips
- * ids (wechat-api.md §12), so neither direction of the links works and the back-links are dead arrows. Instead:
+ * ids (docs/wechat-api.md §12), so neither direction of the links works and the back-links are dead arrows. Instead:
  *
  *   reference  <sup class="wx-fnref">①</sup>                        (plain text, no link)
  *   notes      <section class="wx-footnotes"><p class="wx-footnotes-title">Notes</p>

@@ -10,7 +10,7 @@ import { addClass } from '../../util/class-names.js';
 
 /**
  * Images: collects every `<img>` (Markdown or raw HTML) as an `ImageRef` in `file.data.images` (document order; the
- * sync uploads them, since WeChat filters every image not on its mmbiz CDN, wechat-api.md §12), reports missing local
+ * sync uploads them, since WeChat filters every image not on its mmbiz CDN, docs/wechat-api.md §12), reports missing local
  * files, lets `settings.resolveImage` rewrite `src`, moves sizes into `style` with `max-width:100%`, and turns a
  * paragraph that holds only an image into `section.wx-figure` > `img.wx-img` + `span.wx-figcaption`.
  * Images inside text stay inline; a linked image keeps its link (the link plugin decides about it later).

@@ -1,7 +1,7 @@
 /**
  * rehypeWechatLists: lists WeChat cannot mangle.
  *
- * WeChat's editor resets `li` styling and breaks nested `ul/ol` (double or missing bullets — wechat-api.md §12),
+ * WeChat's editor resets `li` styling and breaks nested `ul/ol` (double or missing bullets — docs/wechat-api.md §12),
  * so lists become explicit structure with the marker written out as text:
  *
  *   <section class="wx-list wx-list-ol wx-list-depth-1">

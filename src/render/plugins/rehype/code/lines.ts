@@ -1,6 +1,6 @@
 /**
  * Makes a code block's whitespace survive WeChat, whose editor collapses whitespace inside `<pre>`/`<code>`
- * (render-common.md; wechat-api.md §12): the content is cut into lines joined by `<br>`, tabs are expanded to
+ * (render-common.md; docs/wechat-api.md §12): the content is cut into lines joined by `<br>`, tabs are expanded to
  * tab stops, and spaces become a mix of U+00A0 (no-break space) and ordinary spaces that no whitespace
  * collapsing can shrink.
  *
