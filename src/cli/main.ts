@@ -8,7 +8,9 @@ import { registerMessageCommands } from './commands/account/message.js';
 import { registerPreviewCommand } from './commands/account/preview.js';
 import { registerPublishCommand } from './commands/account/publish.js';
 import { registerBuildCommand } from './commands/build.js';
+import { registerDevCommand } from './commands/dev.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerReconcileCommand } from './commands/reconcile.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSyncCommands } from './commands/sync.js';
@@ -34,7 +36,9 @@ Credentials: WECHAT_APP_ID and WECHAT_APP_SECRET (environment or .env in the roo
 Every command takes --root <dir> (the posts repo, default: the current directory) and --help.`,
     );
   program.exitOverride();
+  registerInitCommand(program);
   registerBuildCommand(program);
+  registerDevCommand(program);
   registerSyncCommands(program);
   registerReconcileCommand(program);
   registerDraftCommands(program);
