@@ -11,6 +11,7 @@ const WHITELIST_PATH = '公众平台 → 设置与开发 → 基本配置 → IP
 const QUOTA_ADVICE =
   'Check usage with openapi/quota/get (client.openapi.getQuota("/cgi-bin/…")); counters reset at midnight (Beijing time). In an emergency clear_quota resets all counters (10 times a month).';
 const TOKEN_ENDPOINTS = /(^|\/)cgi-bin\/(stable_token|token)$/;
+const PREVIEW_ENDPOINT = /(^|\/)cgi-bin\/message\/mass\/preview$/;
 
 const TABLE: Record<number, HintEntry> = {
   [-1]: { zh: '系统繁忙', do: 'WeChat is busy; retry after a few seconds (idempotent calls are retried automatically).' },
@@ -98,13 +99,22 @@ const TABLE: Record<number, HintEntry> = {
   45008: { zh: '图文消息超过限制', do: 'Too many articles: custom news/mpnews messages take exactly 1, a draft at most 8.' },
   45009: {
     zh: '接口调用超过每日限额',
-    do: `The daily quota of this API is used up; further calls fail until tomorrow, so the run stops here. ${QUOTA_ADVICE}`,
+    do: (_msg, endpoint) =>
+      PREVIEW_ENDPOINT.test(endpoint)
+        ? `A daily limit of message/mass/preview is used up: previews to a WeChat ID (towxname) are limited to 100 a day. Preview to the follower's openid instead (touser; \`wxmp preview --to <openid>\` without --wxname), or wait until midnight (Beijing time). ${QUOTA_ADVICE}`
+        : `The daily quota of this API is used up; further calls fail until tomorrow, so the run stops here. ${QUOTA_ADVICE}`,
   },
   45010: { zh: '创建菜单个数超过限制', do: 'Menus allow 1–3 top-level buttons with up to 5 sub-buttons each; also check the daily menu/create quota.' },
   45011: { zh: 'API 调用太频繁', do: 'Per-minute rate limit: slow down (retried automatically with backoff; lower the sync concurrency if it persists).' },
-  45015: { zh: '回复时间超过限制', do: 'Custom messages can only be sent within 48 hours after the user last messaged the account (1 minute after a menu click/follow/scan).' },
+  45015: {
+    zh: '回复时间超过限制',
+    do: 'The user has not interacted with the account recently: custom (客服) messages can only be sent within 48 hours after the user last messaged the account (1 minute after a menu click/follow/scan), and not to someone who unfollowed. Wait until the user writes to the account again; to reach followers outside the window, publish the article or use a mass send.',
+  },
   45028: { zh: '没有群发配额', do: 'No mass-send quota left today (订阅号 1 per day, 服务号 4 per month per user); try tomorrow, or publish without pushing (freepublish).' },
-  45047: { zh: '客服接口下行条数超过上限', do: 'At most 5 custom messages per user interaction (48 h window); wait for the user to write again.' },
+  45047: {
+    zh: '客服接口下行条数超过上限',
+    do: 'Too many custom messages without a reply: at most 5 per user message within its 48-hour window (3 within a minute after a menu click/follow/scan). Wait for the user to write again; that opens a new window.',
+  },
   45056: { zh: '创建的标签数过多', do: 'An account can have at most 100 tags; delete unused ones.' },
   45057: { zh: '该标签下粉丝数超过10w，不允许直接删除', do: 'Untag the followers first, then delete the tag.' },
   45058: { zh: '不能修改0/1/2这三个系统默认保留的标签', do: 'Tags 0, 1 and 2 are system tags and cannot be changed.' },
@@ -132,7 +142,10 @@ const TABLE: Record<number, HintEntry> = {
   47003: { zh: '参数值不符合限制要求', do: 'An argument value is invalid; errmsg names it.' },
   48001: {
     zh: 'api 功能未授权',
-    do: 'The account may not use this API: freepublish, mass send/preview and custom messages need a verified account (微信认证) or a permission the account lacks — check 公众平台 → 设置与开发 → 接口权限. Not retried.',
+    do: (_msg, endpoint) =>
+      PREVIEW_ENDPOINT.test(endpoint)
+        ? 'Preview (message/mass/preview) needs a verified account (微信认证): unverified accounts cannot use it through the API. Verify the account (公众平台 → 设置 → 微信认证), or preview the draft in the web UI instead (公众平台 → 内容管理 → 草稿箱 → 预览, sent to a WeChat ID). Not retried.'
+        : 'The account may not use this API: freepublish, mass send/preview and custom messages need a verified account (微信认证) or a permission the account lacks — check 公众平台 → 设置与开发 → 接口权限. Not retried.',
   },
   48002: { zh: '粉丝拒收消息', do: 'The follower turned off messages from the account (粉丝在公众号选项中关闭了"接收消息").' },
   48003: { zh: '未同意群发协议', do: 'Sign the mass-send agreement by sending one mass message from 公众平台 first.' },

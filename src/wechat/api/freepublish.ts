@@ -24,11 +24,19 @@ export interface PublishResult {
 }
 
 export interface WaitOptions {
-  /** Poll interval. Default 3000 ms. */
+  /** Poll interval (the first one, with `backoff`). Default 3000 ms. */
   intervalMs?: number;
-  /** Give up (WeChatPublishError with timedOut) after this long. Default 10 minutes. */
+  /** Multiply the interval by this after every poll that is still publishing (≥ 1). Default 1: a fixed interval. */
+  backoff?: number;
+  /** Upper bound of the interval when backing off. Default: none. */
+  maxIntervalMs?: number;
+  /**
+   * Give up (WeChatPublishError with timedOut) after this long; the last poll is made at the deadline. Default 10
+   * minutes.
+   */
   timeoutMs?: number;
-  onStatus?: (status: PublishStatus) => void;
+  /** Every status read, with the time since the wait started. */
+  onStatus?: (status: PublishStatus, elapsedMs: number) => void;
 }
 
 export interface PublishedArticle {
@@ -81,16 +89,20 @@ export class FreepublishApi {
   }
 
   /**
-   * Poll freepublish/get until the job leaves status 1. Resolves with the article URL(s) on success; throws
-   * WeChatPublishError for 2–6 (with fail_idx) or unknown statuses, and on timeout.
+   * Poll freepublish/get until the job leaves status 1 (§6.2), every `intervalMs`, growing by `backoff` up to
+   * `maxIntervalMs`. Resolves with the article URL(s) on success; throws WeChatPublishError for 2–6 (with fail_idx) or
+   * unknown statuses, and on timeout (after a last poll at the deadline). Only reads: never submits again.
    */
   async waitForPublish(publishId: IdInput, options: WaitOptions = {}): Promise<PublishResult> {
-    const interval = options.intervalMs ?? 3000;
-    const deadline = Date.now() + (options.timeoutMs ?? 10 * 60 * 1000);
+    let interval = options.intervalMs ?? 3000;
+    const backoff = Math.max(1, options.backoff ?? 1);
+    const maxInterval = options.maxIntervalMs ?? Number.POSITIVE_INFINITY;
+    const started = Date.now();
+    const deadline = started + (options.timeoutMs ?? 10 * 60 * 1000);
     const id = idInput(publishId, 'publish_id');
     for (;;) {
       const status = await this.get(id);
-      options.onStatus?.(status);
+      options.onStatus?.(status, Date.now() - started);
       if (status.publish_status === 0) {
         const items = [...(status.article_detail?.item ?? [])].sort((a, b) => a.idx - b.idx);
         return { publish_id: status.publish_id, article_id: status.article_id ?? '', article_urls: items.map((i) => i.article_url) };
@@ -98,10 +110,12 @@ export class FreepublishApi {
       if (status.publish_status !== 1) {
         throw new WeChatPublishError({ publishId: id, status: status.publish_status, failIdx: status.fail_idx });
       }
-      if (Date.now() + interval > deadline) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
         throw new WeChatPublishError({ publishId: id, status: 1, failIdx: [], timedOut: true });
       }
-      await sleep(interval);
+      await sleep(Math.min(interval, remaining));
+      interval = Math.min(maxInterval, interval * backoff);
     }
   }
 
