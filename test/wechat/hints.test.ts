@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/cli.js';
 import { WeChatError, hintFor, knownErrcodes } from '../../src/wechat/index.js';
 
 /** Every errcode of docs/wechat-api.md §11 (ranges expanded). */
@@ -18,9 +20,9 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-/** Codes listed in the reference's §11 table, when the reference is available (it is outside the repo). */
+/** Codes listed in docs/wechat-api.md §11 (the project's own reference). */
 function codesFromReference(): number[] | undefined {
-  const file = '/work/shared/wechat-api.md';
+  const file = path.join(repoRoot, 'docs', 'wechat-api.md');
   if (!existsSync(file)) return undefined;
   const text = readFileSync(file, 'utf8');
   const section = text.slice(text.indexOf('## 11.'), text.indexOf('## 12.'));
