@@ -8,16 +8,14 @@ import { convertMkdocsBlocks } from '../content/mkdocs.js';
 import { mkdocsNavTitle } from '../content/mkdocs-nav.js';
 import { parsePost, type Post } from '../content/post.js';
 import { isError, problem, type Problem } from '../util/messages.js';
-import { deriveDigest } from './digest.js';
+import { articleAuthor, articleCover, articleDigest, articleTitle, wantsNavTitle } from './article-meta.js';
 import { inlineArticle } from './inline.js';
 import { lintArticle } from './lint.js';
 import { getProcessor } from './processor.js';
 import type { RenderedPost, RenderOptions } from './rendered.js';
-import { shortenAuthors } from './author.js';
 import { resolveTheme } from './resolve-theme.js';
 import { ThemeError, type Theme } from './theme.js';
-import { defaultRenderSettings, type ImageRef, type ImageResolver, type RenderSettings } from './types.js';
-import { classifyImageSrc } from './util/image-src.js';
+import { defaultRenderSettings, type ImageResolver, type RenderSettings } from './types.js';
 
 export { RENDERER_VERSION, builtinTemplatesDir, resolveTheme } from './resolve-theme.js';
 export type { RenderedPost, RenderOptions } from './rendered.js';
@@ -49,12 +47,8 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
   const { theme, problems: themeProblems } = await themeFor(post, options);
   if (post.blocked) return unrenderedPost(post, theme);
 
-  const body = config.render.mkdocs ? convertMkdocsBlocks(post.frontMatter.body) : post.frontMatter.body;
-  const file = new VFile({ value: body, path: post.source, cwd: root });
-  file.data.settings = settingsFor(post, root, config, options.resolveImage);
-  file.data.frontMatterTitle = post.meta.title;
-  file.data.titleFromHeading = config.frontMatter.titleFromHeading;
-
+  const settings = settingsFor(post, root, config, options.resolveImage);
+  const file = postFile(post, settings, options);
   let bodyHtml: string;
   let inlined: ReturnType<typeof inlineArticle>;
   try {
@@ -69,45 +63,27 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
   }
   const { html, preInlineHtml } = inlined;
 
+  // Title, digest, author and cover: the rules are in article-meta.ts.
   const text = file.data.text ?? '';
-  // MkDocs sites keep many titles only in mkdocs.yml's `nav:` (OI-wiki): the last resort before "missing title".
-  const titled = Boolean(post.meta.title ?? file.data.headingTitle);
-  const navTitle = !titled && config.render.mkdocs ? mkdocsNavTitle(root, post.path) : undefined;
-  const title = post.meta.title ?? file.data.headingTitle ?? navTitle?.title ?? '';
-  // A digest taken from another blog's key (Hugo `description`…) is shortened to fit rather than refused, so a blog
-  // crossposts without edits (lint says so); one written as `digest:` is the author's, and lint refuses it if too long.
-  const aliasDigest = post.meta.digest !== undefined && post.keyOrigin.digest !== undefined;
-  const digest =
-    post.meta.digest === undefined
-      ? deriveDigest(file.data.digestText || text, config.lint.digestMax)
-      : aliasDigest && [...post.meta.digest].length > config.lint.digestMax
-        ? deriveDigest(post.meta.digest, config.lint.digestMax)
-        : post.meta.digest;
-  // Likewise a byline from another blog (`authors = [...]`) keeps the names that fit; an explicit `author:` is not edited.
-  const writtenAuthor = post.meta.author ?? config.author;
-  const authorKey = post.keyOrigin.author ?? 'author';
-  const bylineFromBlog =
-    post.keyOrigin.author !== undefined || Array.isArray(post.frontMatter.data[authorKey]) || post.frontMatter.format === 'meta';
-  const shortAuthor =
-    writtenAuthor !== undefined && bylineFromBlog && [...writtenAuthor].length > config.lint.authorMax
-      ? shortenAuthors(writtenAuthor, config.lint.authorMax)
-      : undefined;
+  const headingTitle = file.data.headingTitle;
+  const navTitle = wantsNavTitle(post, headingTitle, config) ? mkdocsNavTitle(root, post.path) : undefined;
+  const digest = articleDigest(post, text, file.data.digestText, config.lint.digestMax);
+  const author = articleAuthor(post, config);
   const images = file.data.images ?? [];
-  const cover = resolveCover(post, images, root, config, file.data.settings);
 
   const rendered: RenderedPost = {
     source: post.source,
-    title,
-    author: shortAuthor ?? writtenAuthor,
-    authorShortened: shortAuthor !== undefined,
-    digest,
-    digestDerived: post.meta.digest === undefined,
-    digestShortened: digest !== post.meta.digest && post.meta.digest !== undefined,
+    title: articleTitle(post, headingTitle, navTitle?.title),
+    author: author.author,
+    authorShortened: author.shortened,
+    digest: digest.digest,
+    digestDerived: digest.derived,
+    digestShortened: digest.shortened,
     html,
     bodyHtml,
     preInlineHtml,
     images,
-    cover,
+    cover: articleCover(post, images, root, config, settings),
     linkRefs: file.data.linkRefs ?? [],
     includes: [...(file.data.includes ?? []), ...(navTitle ? [navTitle.file] : [])],
     mathCount: file.data.mathCount ?? 0,
@@ -135,6 +111,17 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
   rendered.messages.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   rendered.ok = !rendered.messages.some(isError);
   return rendered;
+}
+
+/** The post's body as the processor's input, with what the plugins read from `file.data`. */
+function postFile(post: Post, settings: RenderSettings, options: RenderOptions): VFile {
+  const { config, root } = options;
+  const body = config.render.mkdocs ? convertMkdocsBlocks(post.frontMatter.body) : post.frontMatter.body;
+  const file = new VFile({ value: body, path: post.source, cwd: root });
+  file.data.settings = settings;
+  file.data.frontMatterTitle = post.meta.title;
+  file.data.titleFromHeading = config.frontMatter.titleFromHeading;
+  return file;
 }
 
 /**
@@ -177,20 +164,6 @@ function unrenderedPost(post: Post, theme: Theme, ...extra: Problem[]): Rendered
     htmlHash: '',
     ok: false,
   };
-}
-
-function resolveCover(
-  post: Post,
-  images: ImageRef[],
-  root: string,
-  config: WxmpConfig,
-  settings: RenderSettings,
-): ImageRef | undefined {
-  if (post.meta.cover) return classifyImageSrc(post.meta.cover, settings, { line: lineOfKey(post.frontMatter, post.keyOrigin.cover ?? 'cover'), column: 1 });
-  const first = images.find((image) => image.kind !== 'data');
-  if (first) return first;
-  if (config.defaultCover) return classifyImageSrc(config.defaultCover, { ...settings, baseDir: root });
-  return undefined;
 }
 
 /**
