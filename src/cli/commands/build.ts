@@ -18,6 +18,17 @@ interface BuildOptions {
   json?: boolean;
   theme?: string;
   quiet?: boolean;
+  watch?: boolean;
+}
+
+/**
+ * `--watch`: what one run leaves for the next. Posts outside `only` are not rendered again: their index entry is
+ * reused and their files stay as written. `deps` maps each rendered post to the files it read (src/dev/build-watch.ts).
+ */
+export interface BuildMemo {
+  only?: Set<string>;
+  entries: Map<string, PreviewEntry>;
+  deps: Map<string, string[]>;
 }
 
 export function registerBuildCommand(program: Command): void {
@@ -31,6 +42,7 @@ export function registerBuildCommand(program: Command): void {
     .option('--theme <name>', 'theme for every post (overrides config and front matter)')
     .option('--json', 'print a JSON report instead of text')
     .option('-q, --quiet', 'print only problems and the summary')
+    .option('-w, --watch', 'keep running: re-render the posts a saved file affects, rewrite their files and the index')
     .addHelpText(
       'after',
       `
@@ -44,11 +56,14 @@ Examples:
   wxmp build --json | jq '.posts[] | select(.messages | length > 0)'`,
     )
     .action(async (patterns: string[], options: BuildOptions) => {
-      process.exitCode = await runBuild(patterns, options);
+      if (options.watch) {
+        const { watchBuild } = await import('../../dev/build-watch.js');
+        process.exitCode = await watchBuild(patterns, options, runBuild);
+      } else process.exitCode = await runBuild(patterns, options);
     });
 }
 
-export async function runBuild(patterns: string[], options: BuildOptions): Promise<number> {
+export async function runBuild(patterns: string[], options: BuildOptions, memo?: BuildMemo): Promise<number> {
   const project = await loadProject(options);
   const { root, config } = project;
   // Loaded here, not at start-up: other commands do not pay for them.
@@ -74,6 +89,7 @@ export async function runBuild(patterns: string[], options: BuildOptions): Promi
   for (const i of order) {
     const post = posts[i]!;
     if (post.meta.draft === true) continue;
+    if (memo?.only && !memo.only.has(post.source) && memo.entries.has(post.source)) continue;
     const job = { file: post.path, theme: options.theme, images };
     renders[i] = pool ? pool.render(job) : renderJob(job, root, config);
   }
@@ -84,6 +100,11 @@ export async function runBuild(patterns: string[], options: BuildOptions): Promi
     for (const [i, post] of posts.entries()) {
       const name = names[i]!;
       const pending = renders[i];
+      const kept = post.meta.draft === true ? undefined : memo?.entries.get(post.source);
+      if (!pending && kept) {
+        entries.push(kept);
+        continue;
+      }
       if (!pending) {
         results.push({ source: post.source, output: '', skipped: true });
         if (!options.json && !options.quiet) process.stderr.write(`${pc.dim('skip')} ${post.source} ${pc.dim('(draft: true)')}\n`);
@@ -105,6 +126,8 @@ export async function runBuild(patterns: string[], options: BuildOptions): Promi
         ...(rendered.author ? { author: rendered.author } : {}),
       };
       entries.push(entry);
+      memo?.entries.set(post.source, entry);
+      memo?.deps.set(post.source, [post.path, ...rendered.includes, ...[...rendered.images, ...(rendered.cover ? [rendered.cover] : [])].flatMap((r) => (r.kind === 'local' && r.path ? [r.path] : []))]);
       // Every page sits at the top of the output folder, next to index.html.
       await writeFile(path.join(outDir, `${name}.preview.html`), buildPostPage(entry, { indexHref: 'index.html' }));
       results.push({ rendered, source: post.source, output: path.relative(root, htmlFile).split(path.sep).join('/') });
