@@ -20,3 +20,22 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The emulator clock: a base clock (options.now, else Date.now) plus the persisted advanceTime() total. */
+export class EmulatorClock {
+  constructor(
+    private readonly base: () => number,
+    private readonly offset: { clockOffsetMs: number },
+    private readonly changed: () => void,
+  ) {}
+
+  now(): number {
+    return this.base() + this.offset.clockOffsetMs;
+  }
+
+  advance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error('advanceTime: ms must be a non-negative number');
+    this.offset.clockOffsetMs += ms;
+    this.changed();
+  }
+}

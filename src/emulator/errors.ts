@@ -51,6 +51,7 @@ export const ERRMSG: Readonly<Record<number, string>> = {
   41004: 'appsecret missing',
   41005: 'media data missing',
   41006: 'media_id missing',
+  41033: 'invaid register type', // sic — WeChat's own spelling
   41039: 'invalid content_source_url',
   42001: 'access_token expired',
   43001: 'require GET method',

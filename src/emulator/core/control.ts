@@ -8,26 +8,27 @@ import { settleAll } from '../logic/publish.js';
 
 export function createControl(core: EmulatorCore): EmulatorControl {
   return {
-    setFaults: (f) => core.setFaults(f),
-    faults: () => ({ ...core.faults }),
-    requests: () => core.requests(),
-    requestCounts: () => core.requestCounts(),
-    resetRequests: () => core.resetRequests(),
-    advanceTime: (ms) => core.advanceTime(ms),
+    setFaults: (f) => core.faults.set(f),
+    faults: () => ({ ...core.faults.config }),
+    requests: () => core.log.list(),
+    requestCounts: () => core.log.counts(),
+    resetRequests: () => core.log.reset(),
+    advanceTime: (ms) => core.clock.advance(ms),
     now: () => core.now(),
-    revokeAllTokens: () => core.revokeAllTokens(),
-    setAccountFlags: (appId, flags) => core.setAccountFlags(appId, flags),
+    revokeAllTokens: () => core.accounts.revokeAllTokens(),
+    setAccountFlags: (appId, flags) => core.accounts.setFlags(appId, flags),
     state: () => stateSummary(core),
     flush: () => core.store.flush(),
   };
 }
 
 /** `GET /__emulator/state` and `control.state()`: every active account's drafts, materials, publishing and quota. */
-export function stateSummary(core: EmulatorCore): EmulatorStateSummary {
-  settleAll(core.accountStates(), core.now(), core.publishDelayMs, core.origin);
+function stateSummary(core: EmulatorCore): EmulatorStateSummary {
+  const accounts = core.accounts.states();
+  settleAll(accounts, core.now(), core.publishDelayMs, core.origin);
   return {
     now: core.now(),
-    accounts: core.accountStates().map((a) => {
+    accounts: accounts.map((a) => {
       const materials: Record<string, number> = {};
       for (const m of Object.values(a.materials)) materials[m.type] = (materials[m.type] ?? 0) + 1;
       return {
@@ -50,9 +51,9 @@ export function stateSummary(core: EmulatorCore): EmulatorStateSummary {
           deleted: p.items.every((i) => i.isDeleted),
         })),
         publishJobs: Object.values(a.publishJobs).map((j) => ({ publishId: j.publishId, status: j.status, mediaId: j.mediaId })),
-        quotaUsed: { ...core.quotaOf(a).used },
+        quotaUsed: { ...core.quotas.of(a).used },
       };
     }),
-    requests: { total: core.requests().length, byPath: core.requestCounts() },
+    requests: { total: core.log.list().length, byPath: core.log.counts() },
   };
 }
