@@ -19,6 +19,9 @@ export interface FrontMatterResult {
 
 /** A front-matter syntax error, at a 1-based line of the original file. */
 export class FrontMatterError extends Error {
+  /** The Markdown after a block that was delimited but not valid: the post's other problems can still be found. */
+  body?: string;
+
   constructor(
     message: string,
     readonly line: number,
@@ -74,9 +77,16 @@ export function parseFrontMatter(source: string, options: FrontMatterOptions = {
   if (!close) throw new FrontMatterError(`Front matter opened with \`${delimiter}\` at line 1 is never closed by a \`${delimiter}\` line`, 1, 1);
   // `raw` starts with the rest of the opening line (its newline), as the line arithmetic below and lineOfKey expect.
   const raw = input.slice(opening[0].length - 1 - (opening[0].endsWith('\r\n') ? 1 : 0), close.start);
-  const data = language === 'toml' ? parseTomlBlock(raw) : parseYamlBlock(raw);
   const lines = countNewlines(input.slice(0, close.end));
-  return { data, format: language, body: '\n'.repeat(lines) + input.slice(close.end), lines, raw };
+  const body = '\n'.repeat(lines) + input.slice(close.end);
+  let data: Record<string, unknown>;
+  try {
+    data = language === 'toml' ? parseTomlBlock(raw) : parseYamlBlock(raw);
+  } catch (error) {
+    if (error instanceof FrontMatterError) error.body = body;
+    throw error;
+  }
+  return { data, format: language, body, lines, raw };
 }
 
 /** The closing delimiter line after `from`: its start, and the offset just after its newline. */

@@ -127,7 +127,9 @@ export function parsePost(source: string, absPath: string, raw: string, config: 
   } catch (error) {
     if (!(error instanceof FrontMatterError)) throw error;
     messages.push(problem(source, error.message, { line: error.line, column: error.column }, 'front-matter-syntax', 'error'));
-    return { source, path: absPath, raw, frontMatter: { data: {}, format: 'none', body: raw, lines: 0, raw: '' }, meta: {}, keyOrigin: {}, messages };
+    // The body after a delimited block is still the post's Markdown: its other problems are reported in the same run.
+    const body = error.body ?? raw;
+    return { source, path: absPath, raw, frontMatter: { data: {}, format: 'none', body, lines: 0, raw: '' }, meta: {}, keyOrigin: {}, messages };
   }
   const { data, origin } = applyAliases(fm.data, config.frontMatter.aliases);
   const parsed = postMetaSchema.safeParse(data);

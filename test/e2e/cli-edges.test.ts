@@ -30,6 +30,23 @@ describe('user errors, not crashes', () => {
     expect(result.code === 0 || result.code === null).toBe(true);
   });
 
+  it('reports every problem of a post in one run: a bad field, a YAML syntax error and a missing image together', async () => {
+    const root = await makeRepo({
+      posts: 0,
+      extra: {
+        'field.md': '---\ntitle: 字段\ncomments: maybe\n---\n\n![缺](./nope.png)\n',
+        'syntax.md': '---\ntitle: [unclosed\n---\n\n![缺](./nope.png)\n',
+      },
+    });
+    const plan = await runCli(['plan', '--root', root, '--json']);
+    const posts = JSON.parse(plan.stdout).posts as { source: string; messages: { ruleId: string; line: number }[] }[];
+    for (const [name, line] of [['field', 6], ['syntax', 5]] as const) {
+      const rules = posts.find((p) => p.source === `posts/${name}.md`)!.messages.map((m) => [m.ruleId, m.line]);
+      expect(rules, name).toContainEqual(['image-missing', line]);
+      expect(rules.some(([rule]) => rule === 'front-matter-field' || rule === 'front-matter-syntax'), name).toBe(true);
+    }
+  });
+
   it('an empty repo says where it looked and how to point wxmp elsewhere', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'wxmp-empty-'));
     for (const command of ['build', 'plan']) {
