@@ -129,7 +129,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('wxmp dev in headless Chromium
   it('switches themes, width and dark mode', async () => {
     const page = await open(`${server.url}post?src=${encodeURIComponent('posts/hello-wxmp.md')}`);
     await page.waitForFunction(() => (window as unknown as { wxmpStudio: { version: number } }).wxmpStudio.version >= 0);
-    const styleOf = () => page.$eval('#article', (a) => [...a.querySelectorAll('[style]')].slice(0, 40).map((el) => el.getAttribute('style')).join('|'));
+    const styleOf = () => page.$eval('#article', (a) => Array.from(a.querySelectorAll('[style]')).slice(0, 40).map((el) => el.getAttribute('style')).join('|'));
     const before = await styleOf();
     const themes = await page.$$eval('#theme option', (opts) => opts.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
     expect(themes).toEqual(expect.arrayContaining(['default', 'github', 'ink', 'night-code']));
