@@ -1,10 +1,7 @@
 /** HTML pages of the emulator: the draft index, phone-width draft previews, published article pages. */
+import { escapeHtml } from '../util/html.js';
 import { withSrc } from './logic/content.js';
 import type { AccountState, StoredArticle } from './state.js';
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 function page(title: string, body: string): string {
   return `<!doctype html>

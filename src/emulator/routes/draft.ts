@@ -1,17 +1,9 @@
 /** Drafts (草稿箱) — docs/wechat-api.md §5. */
-import { EmuError } from '../errors.js';
-import { intField, json, ok, type EmuRequest, type Route } from '../router.js';
+import { json, ok, type Route } from '../router.js';
 import { isSet } from '../logic/articles.js';
 import { addDraft, draftContent, draftOf, updateDraft } from '../logic/drafts.js';
 import { settleFor } from '../logic/publish.js';
-
-export function pageRange(req: EmuRequest): { offset: number; count: number } {
-  const offset = intField(req.json.offset ?? 0);
-  const count = intField(req.json.count);
-  // count outside 1–20: errcode undocumented; EMU answers 40035 invalid args (§5.2).
-  if (offset === undefined || offset < 0 || count === undefined || count < 1 || count > 20) throw new EmuError(40035);
-  return { offset, count };
-}
+import { newestFirst, pageOf, pageRange } from '../logic/paging.js';
 
 export const draftRoutes: Route[] = [
   {
@@ -68,15 +60,15 @@ export const draftRoutes: Route[] = [
     body: 'json',
     handle(req, ctx) {
       settleFor(ctx);
-      const { offset, count } = pageRange(req);
+      const range = pageRange(req.json);
       const withContent = !isSet(req.json.no_content);
-      const all = Object.values(ctx.account.state.drafts).reverse().sort((a, b) => b.updateTime - a.updateTime);
-      const page = all.slice(offset, offset + count);
-      return json({
-        total_count: all.length,
-        item_count: page.length,
-        item: page.map((d) => ({ media_id: d.mediaId, content: draftContent(ctx, d, withContent), update_time: d.updateTime })),
-      });
+      return json(
+        pageOf(newestFirst(Object.values(ctx.account.state.drafts)), range, (d) => ({
+          media_id: d.mediaId,
+          content: draftContent(ctx, d, withContent),
+          update_time: d.updateTime,
+        })),
+      );
     },
   },
   {

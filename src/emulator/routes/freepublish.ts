@@ -10,7 +10,7 @@ import {
   settleFor,
   submitPublish,
 } from '../logic/publish.js';
-import { pageRange } from './draft.js';
+import { newestFirst, pageOf, pageRange } from '../logic/paging.js';
 
 /** freepublish/* are "仅认证" APIs: unverified accounts get 48001 (§1 "Verification-gated APIs"). */
 function verifiedAccount(ctx: EmuContext): void {
@@ -59,23 +59,17 @@ export const freepublishRoutes: Route[] = [
     body: 'json',
     handle(req, ctx) {
       verifiedAccount(ctx);
-      const { offset, count } = pageRange(req);
+      const range = pageRange(req.json);
       const withContent = !isSet(req.json.no_content);
       // Only successfully published (and not wholly deleted) items are listed.
-      const all = Object.values(ctx.account.state.published)
-        .filter((p) => p.items.some((i) => !i.isDeleted))
-        .reverse()
-        .sort((a, b) => b.updateTime - a.updateTime);
-      const page = all.slice(offset, offset + count);
-      return json({
-        total_count: all.length,
-        item_count: page.length,
-        item: page.map((p) => ({
+      const listed = Object.values(ctx.account.state.published).filter((p) => p.items.some((i) => !i.isDeleted));
+      return json(
+        pageOf(newestFirst(listed), range, (p) => ({
           article_id: p.articleId,
           content: { news_item: publishedNewsItems(ctx, p, withContent) },
           update_time: p.updateTime,
         })),
-      });
+      );
     },
   },
   {

@@ -1,7 +1,8 @@
 /** Uploads and materials (docs/wechat-api.md §4): uploadimg, add/get/del/batchget material, counts, temporary media. */
 import { EmuError } from '../errors.js';
-import { intField, json, ok, raw, stringField, type EmuRequest, type Route } from '../router.js';
+import { json, ok, raw, stringField, type Route } from '../router.js';
 import { extensionOf, mimeOf, serveMedia, sniffImage } from '../logic/media-files.js';
+import { newestFirst, pageOf, pageRange } from '../logic/paging.js';
 import {
   addMaterial,
   bytesOf,
@@ -12,14 +13,6 @@ import {
   uploadImage,
   uploadTempMedia,
 } from '../logic/materials.js';
-
-function listRange(req: EmuRequest): { offset: number; count: number } {
-  const offset = intField(req.json.offset ?? 0);
-  const count = intField(req.json.count);
-  // count outside 1–20: errcode undocumented; EMU answers 40035 invalid args (docs/wechat-api.md §5.2).
-  if (offset === undefined || offset < 0 || count === undefined || count < 1 || count > 20) throw new EmuError(40035);
-  return { offset, count };
-}
 
 function attachment(data: Buffer, mime: string, name: string): ReturnType<typeof raw> {
   return raw(data, mime, 200, { 'Content-Disposition': `attachment; filename="${encodeURIComponent(name)}"` });
@@ -84,23 +77,17 @@ export const mediaRoutes: Route[] = [
     handle(req, ctx) {
       const type = stringField(req.json.type);
       if (type !== 'image' && type !== 'video' && type !== 'voice' && type !== 'news') throw new EmuError(40004);
-      const { offset, count } = listRange(req);
+      const range = pageRange(req.json);
       // Legacy news materials were retired in 2022 (§4.3): the list is always empty.
-      const all = Object.values(ctx.account.state.materials)
-        .filter((m) => m.type === type)
-        .reverse()
-        .sort((a, b) => b.updateTime - a.updateTime);
-      const page = all.slice(offset, offset + count);
-      return json({
-        total_count: all.length,
-        item_count: page.length,
-        item: page.map((m) => ({
+      const ofType = Object.values(ctx.account.state.materials).filter((m) => m.type === type);
+      return json(
+        pageOf(newestFirst(ofType), range, (m) => ({
           media_id: m.mediaId,
           name: m.name,
           update_time: m.updateTime,
           ...(m.url ? { url: m.url } : {}),
         })),
-      });
+      );
     },
   },
   {
