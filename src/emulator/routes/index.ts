@@ -20,6 +20,7 @@ import { pageRoutes } from './pages.js';
 import { menuRoutes } from './menu.js';
 import { userRoutes } from './user.js';
 import { datacubeRoutes } from './datacube.js';
+import { accountRoutes } from './account.js';
 
 export const ROUTE_MODULES: ReadonlyArray<readonly Route[]> = [
   tokenRoutes,
@@ -31,6 +32,7 @@ export const ROUTE_MODULES: ReadonlyArray<readonly Route[]> = [
   menuRoutes,
   userRoutes,
   datacubeRoutes,
+  accountRoutes,
   adminRoutes,
   adminFollowerRoutes,
   pageRoutes,
