@@ -14,6 +14,7 @@ import {
   beijingYesterday,
   clampRange,
   DateRangeError,
+  eachDate,
   mergeArticleDays,
   mergeReadDays,
   mergeUserDays,
@@ -125,7 +126,7 @@ Examples:
         after ? fetch('getarticleshare', { from: after.begin, to: after.end }) : [],
       ]);
       const rows = mergeArticleDays({ summary, read, share });
-      const perDay = new Map<string, number>();
+      const perDay = new Map<string, number>(eachDate(range.from, range.to).map((d) => [d, 0]));
       for (const row of rows) perDay.set(row.ref_date, (perDay.get(row.ref_date) ?? 0) + row.read_user);
       return {
         rows,
