@@ -82,5 +82,5 @@ describe('sync stopped by a signal', () => {
     expect(titles).toHaveLength(POSTS);
     expect(new Set(titles).size).toBe(POSTS);
     expect(successCount(emu, 'draft/add')).toBe(POSTS);
-  });
+  }, 120_000);
 });
