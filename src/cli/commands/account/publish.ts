@@ -307,7 +307,7 @@ async function reportFailure(
   if (error.timedOut) {
     const flags = wait.account ? ` --account ${wait.account}` : '';
     process.stderr.write(
-      `${pc.yellow('wxmp:')} still publishing after ${Math.round(wait.timeoutMs / 1000)} s (publish_id ${id}, status 1 ${publishStatusText(1)}). ` +
+      `${pc.yellow('wxmp:')} still publishing after ${wait.timeoutMs / 1000} s (publish_id ${id}, status 1 ${publishStatusText(1)}). ` +
         'WeChat accepted the draft and finishes on its own — do not publish it again.\n' +
         `  check later: wxmp publish --status ${id}${flags}   (waits for the verdict and records it in the lock)\n` +
         `           or: wxmp published list${flags}\n`,
