@@ -353,8 +353,18 @@ export class DevStudio {
       if (changed.some((p) => state.deps.has(p) || p === state.file)) affected.add(state);
       else if (state.version === 0 && !state.entry) affected.add(state);
     }
-    await Promise.all([...affected].map((state) => this.refresh(state, true)));
-    for (const state of affected) this.emit({ type: 'post', source: state.source, version: state.version });
+    // The page hears about a new render as soon as it exists; the lock status (file hashes) follows.
+    await Promise.all(
+      [...affected].map(async (state) => {
+        state.version++;
+        state.renders.clear();
+        const version = state.version;
+        const result = await this.render(state.source);
+        if (!result || version !== state.version) return;
+        this.emit({ type: 'post', source: state.source, version });
+        state.entry = await this.entryOf(state, result);
+      }),
+    );
     if (changed.some((p) => lockFiles.has(p))) {
       await this.refreshStatuses();
       return;
