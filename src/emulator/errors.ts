@@ -2,6 +2,7 @@
  * How the emulator fails a call: `throw new EmuError(errcode)` anywhere below a route handler (routes, logic). The
  * server turns it into WeChat's HTTP 200 `{"errcode","errmsg":"… rid: …"}`, with the errmsg from the one table below.
  * Pure validators under logic/ may instead return `{ ok: false, errcode }`; the route raises it as an EmuError.
+ * The control endpoints (`/__emulator/*`) refuse with `throw new ControlError(message, status)` instead.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -132,5 +133,19 @@ export class EmuError extends Error {
   ) {
     super(`${errcode} ${errmsg}`);
     this.name = 'EmuError';
+  }
+}
+
+/**
+ * A refused control call (`/__emulator/*`, routes/admin*.ts): answered with HTTP `status` and `{"error": message}`.
+ * Not a WeChat error — the control endpoints are the emulator's own API.
+ */
+export class ControlError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = 'ControlError';
   }
 }

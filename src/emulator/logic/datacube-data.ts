@@ -144,7 +144,7 @@ function articleMetrics(appId: string, article: Article, statDay: number): Artic
 }
 
 /** Split `total` over `keys` with seeded weights (sums exactly to total). */
-function split(rand: () => number, total: number, keys: readonly number[]): Map<number, number> {
+function splitTotal(rand: () => number, total: number, keys: readonly number[]): Map<number, number> {
   const weights = keys.map(() => 0.2 + rand());
   const sum = weights.reduce((a, b) => a + b, 0);
   const out = new Map<number, number>();
@@ -178,207 +178,238 @@ function hourFactor(hour: number): number {
   return curve[hour]! / 102;
 }
 
-function dayRows(appId: string, name: string, day: number, published: readonly PublishedArticleInput[], nowMs: number): Row[] {
-  const ref_date = formatDay(day);
-  switch (name) {
-    case 'getusersummary': {
-      const rand = seededRandom(`${appId}:users:${day}`);
-      const cancel = randInt(rand, 0, 4);
-      const net = cumulateUsers(appId, day) - cumulateUsers(appId, day - 1);
-      const perSource = split(rand, net + cancel, USER_SOURCES);
-      const rows: Row[] = [];
-      for (const source of USER_SOURCES) {
-        const newUser = perSource.get(source)!;
-        const cancelUser = source === 0 ? cancel : 0;
-        if (newUser > 0 || cancelUser > 0) rows.push({ ref_date, user_source: source, new_user: newUser, cancel_user: cancelUser });
-      }
-      return rows;
+/** What a per-day row builder gets: the API, the account, the day and the account's real publications. */
+interface DayInput {
+  appId: string;
+  name: string;
+  day: number;
+  ref_date: string;
+  published: readonly PublishedArticleInput[];
+  nowMs: number;
+}
+
+type DayRowBuilder = (d: DayInput) => Row[];
+
+/**
+ * Rows of one day by slot — the whole day, or each hour when `hourly` — and by category: each slot's share of
+ * `total` is split over `keys`, and `fill` gives the columns of one (key, users) cell; cells with no users are left
+ * out. `allKey` adds a first cell per slot that carries the whole slot (user_source 99999999 of getuserread);
+ * `skipEmptySlots` leaves out slots with no users before they are split.
+ */
+function slotRows(
+  { ref_date }: DayInput,
+  rand: () => number,
+  total: number,
+  hourly: boolean,
+  split: { keys: readonly number[]; allKey?: number; skipEmptySlots?: boolean },
+  fill: (key: number, users: number) => Row,
+): Row[] {
+  const rows: Row[] = [];
+  for (const hour of hourly ? hours() : [null]) {
+    const slotTotal = hour === null ? total : Math.round(total * hourFactor(hour));
+    if (split.skipEmptySlots && slotTotal === 0) continue;
+    const byKey = splitTotal(rand, slotTotal, split.keys);
+    const keys = split.allKey === undefined ? split.keys : [split.allKey, ...split.keys];
+    for (const key of keys) {
+      const users = key === split.allKey ? slotTotal : byKey.get(key)!;
+      if (users === 0) continue;
+      const row: Row = { ref_date };
+      if (hour !== null) row.ref_hour = hour * 100;
+      rows.push({ ...row, ...fill(key, users) });
     }
-    case 'getusercumulate':
-      return [{ ref_date, user_source: 0, cumulate_user: cumulateUsers(appId, day) }];
-    case 'getarticlesummary':
-      return articlesReadOn(appId, day, published, 7)
-        .map((a) => ({ ref_date, user_source: 0, msgid: a.msgid, title: a.title, ...articleMetrics(appId, a, day) }))
-        .filter((row) => row.int_page_read_user + row.share_user + row.add_to_fav_user >= 3);
-    case 'getarticletotal': {
-      const yesterday = beijingToday(nowMs) - 1;
-      return articlesPublishedOn(appId, day, published).map((a) => {
-        const details: Row[] = [];
-        // Totals for up to 7 days after publication, never past yesterday.
-        for (let d = day; d <= Math.min(day + 6, yesterday); d++) {
-          const m = articleMetrics(appId, a, d);
-          details.push({ stat_date: formatDay(d), target_user: cumulateUsers(appId, day), ...m });
-        }
-        return { ref_date, msgid: a.msgid, title: a.title, details };
-      });
-    }
-    case 'getuserread':
-    case 'getuserreadhour': {
-      const articles = articlesReadOn(appId, day, published, 7);
-      const total = articles.reduce((sum, a) => sum + articleMetrics(appId, a, day).int_page_read_user, 0);
-      const rand = seededRandom(`${appId}:userread:${day}`);
-      const base = total + randInt(rand, 5, 40); // reads of older articles from the history page
-      const slots = name === 'getuserread' ? [null] : hours();
-      const rows: Row[] = [];
-      for (const hour of slots) {
-        const slotTotal = hour === null ? base : Math.round(base * hourFactor(hour));
-        if (slotTotal === 0) continue;
-        const bySource = split(rand, slotTotal, READ_SOURCES);
-        for (const source of [99_999_999, ...READ_SOURCES]) {
-          const users = source === 99_999_999 ? slotTotal : bySource.get(source)!;
-          if (users === 0) continue;
-          const row: Row = { ref_date };
-          if (hour !== null) row.ref_hour = hour * 100;
-          Object.assign(row, {
-            user_source: source,
-            int_page_read_user: users,
-            int_page_read_count: Math.round(users * 1.2),
-            ori_page_read_user: Math.round(users * 0.03),
-            ori_page_read_count: Math.round(users * 0.04),
-            share_user: Math.round(users * 0.04),
-            share_count: Math.round(users * 0.05),
-            add_to_fav_user: Math.round(users * 0.02),
-            add_to_fav_count: Math.round(users * 0.02),
-          });
-          rows.push(row);
-        }
-      }
-      return rows;
-    }
-    case 'getusershare':
-    case 'getusersharehour': {
-      const rand = seededRandom(`${appId}:share:${day}`);
-      const total = randInt(rand, 0, 60);
-      const slots = name === 'getusershare' ? [null] : hours();
-      const rows: Row[] = [];
-      for (const hour of slots) {
-        const slotTotal = hour === null ? total : Math.round(total * hourFactor(hour));
-        const byScene = split(rand, slotTotal, SHARE_SCENES);
-        for (const scene of SHARE_SCENES) {
-          const users = byScene.get(scene)!;
-          if (users === 0) continue;
-          const row: Row = { ref_date };
-          if (hour !== null) row.ref_hour = hour * 100;
-          rows.push({ ...row, share_scene: scene, share_count: users + randInt(rand, 0, 3), share_user: users });
-        }
-      }
-      return rows;
-    }
-    case 'getupstreammsg':
-    case 'getupstreammsghour': {
-      const rand = seededRandom(`${appId}:upstream:${day}`);
-      const total = rand() < 0.15 ? 0 : randInt(rand, 1, 80);
-      const slots = name === 'getupstreammsg' ? [null] : hours();
-      const rows: Row[] = [];
-      for (const hour of slots) {
-        const slotTotal = hour === null ? total : Math.round(total * hourFactor(hour));
-        const byType = split(rand, slotTotal, UPSTREAM_TYPES);
-        for (const type of UPSTREAM_TYPES) {
-          const users = byType.get(type)!;
-          if (users === 0) continue;
-          const row: Row = { ref_date };
-          if (hour !== null) row.ref_hour = hour * 100;
-          rows.push({ ...row, msg_type: type, msg_user: users, msg_count: users + randInt(rand, 0, users) });
-        }
-      }
-      return rows;
-    }
-    case 'getupstreammsgdist': {
-      const rand = seededRandom(`${appId}:dist:${day}`);
-      return [1, 2, 3]
-        .map((interval) => ({ ref_date, count_interval: interval, msg_user: randInt(rand, 0, 30) >> (interval - 1) }))
-        .filter((row) => row.msg_user > 0);
-    }
-    case 'getinterfacesummary':
-    case 'getinterfacesummaryhour': {
-      const rand = seededRandom(`${appId}:interface:${day}`);
-      const total = randInt(rand, 20, 400);
-      const slots = name === 'getinterfacesummary' ? [null] : hours();
-      const rows: Row[] = [];
-      for (const hour of slots) {
-        const calls = hour === null ? total : Math.round(total * hourFactor(hour));
-        if (calls === 0) continue;
-        const row: Row = { ref_date };
-        if (hour !== null) row.ref_hour = hour * 100;
-        const avg = randInt(rand, 40, 180);
-        rows.push({
-          ...row,
-          callback_count: calls,
-          fail_count: Math.floor(calls * rand() * 0.02),
-          total_time_cost: calls * avg,
-          max_time_cost: avg * randInt(rand, 2, 6),
-        });
-      }
-      return rows;
-    }
-    case 'getarticleread':
-    case 'getarticleshare':
-      return articlesReadOn(appId, day, published, 7).map((a) => {
-        const m = articleMetrics(appId, a, day);
-        const rand = seededRandom(`${appId}:${name}:${a.msgid}:${day}`);
-        if (name === 'getarticleread') {
-          const bySource = split(rand, m.int_page_read_user, READ_SOURCES);
-          return {
-            ref_date,
-            msgid: a.msgid,
-            title: a.title,
-            detail: {
-              read_user: m.int_page_read_user,
-              read_cnt: m.int_page_read_count,
-              read_user_source: READ_SOURCES.map((s) => ({ user_source: s, read_user: bySource.get(s) })),
-            },
-          };
-        }
-        return {
-          ref_date,
-          msgid: a.msgid,
-          title: a.title,
-          detail: { share_user: m.share_user, share_cnt: m.share_count },
-        };
-      });
-    case 'getbizsummary': {
-      const articles = articlesReadOn(appId, day, published, 7);
-      const metrics = articles.map((a) => articleMetrics(appId, a, day));
-      const sum = (key: keyof ArticleMetrics) => metrics.reduce((acc, m) => acc + m[key], 0);
-      const rand = seededRandom(`${appId}:biz:${day}`);
-      const readUser = sum('int_page_read_user');
-      if (readUser === 0) return [];
-      const bySource = split(rand, readUser, READ_SOURCES);
-      return [
-        {
-          ref_date,
-          detail: {
-            read_user: readUser,
-            read_user_source: READ_SOURCES.map((s) => ({ user_source: s, read_user: bySource.get(s) })),
-            share_user: sum('share_user'),
-            zaikan_user: Math.round(readUser * 0.01 * (1 + rand())),
-            like_user: Math.round(readUser * 0.015 * (1 + rand())),
-            comment_count: Math.round(readUser * 0.003 * (1 + rand())),
-          },
-        },
-      ];
-    }
-    case 'getarticletotaldetail': {
-      const yesterday = beijingToday(nowMs) - 1;
-      return articlesPublishedOn(appId, day, published).map((a) => {
-        const rand = seededRandom(`${appId}:totaldetail:${a.msgid}`);
-        const detail_list: Row[] = [];
-        // Stats for up to 30 days after publication (§10), never past yesterday.
-        for (let d = day; d <= Math.min(day + 29, yesterday); d++) {
-          const m = articleMetrics(appId, a, d);
-          detail_list.push({
-            stat_date: formatDay(d),
-            read_user: m.int_page_read_user,
-            share_user: m.share_user,
-            add_to_fav_user: m.add_to_fav_user,
-          });
-        }
-        return { ref_date, msgid: a.msgid, title: a.title, publish_type: rand() < 0.7 ? 0 : 1, detail_list };
-      });
-    }
-    default:
-      return [];
   }
+  return rows;
+}
+
+const userSummary: DayRowBuilder = ({ appId, day, ref_date }) => {
+  const rand = seededRandom(`${appId}:users:${day}`);
+  const cancel = randInt(rand, 0, 4);
+  const net = cumulateUsers(appId, day) - cumulateUsers(appId, day - 1);
+  const perSource = splitTotal(rand, net + cancel, USER_SOURCES);
+  const rows: Row[] = [];
+  for (const source of USER_SOURCES) {
+    const newUser = perSource.get(source)!;
+    const cancelUser = source === 0 ? cancel : 0;
+    if (newUser > 0 || cancelUser > 0) rows.push({ ref_date, user_source: source, new_user: newUser, cancel_user: cancelUser });
+  }
+  return rows;
+};
+
+const userCumulate: DayRowBuilder = ({ appId, day, ref_date }) => [
+  { ref_date, user_source: 0, cumulate_user: cumulateUsers(appId, day) },
+];
+
+const articleSummary: DayRowBuilder = ({ appId, day, ref_date, published }) =>
+  articlesReadOn(appId, day, published, 7)
+    .map((a) => ({ ref_date, user_source: 0, msgid: a.msgid, title: a.title, ...articleMetrics(appId, a, day) }))
+    .filter((row) => row.int_page_read_user + row.share_user + row.add_to_fav_user >= 3);
+
+const articleTotal: DayRowBuilder = ({ appId, day, ref_date, published, nowMs }) => {
+  const yesterday = beijingToday(nowMs) - 1;
+  return articlesPublishedOn(appId, day, published).map((a) => {
+    const details: Row[] = [];
+    // Totals for up to 7 days after publication, never past yesterday.
+    for (let d = day; d <= Math.min(day + 6, yesterday); d++) {
+      const m = articleMetrics(appId, a, d);
+      details.push({ stat_date: formatDay(d), target_user: cumulateUsers(appId, day), ...m });
+    }
+    return { ref_date, msgid: a.msgid, title: a.title, details };
+  });
+};
+
+const userRead: DayRowBuilder = (d) => {
+  const { appId, day, published } = d;
+  const articles = articlesReadOn(appId, day, published, 7);
+  const total = articles.reduce((sum, a) => sum + articleMetrics(appId, a, day).int_page_read_user, 0);
+  const rand = seededRandom(`${appId}:userread:${day}`);
+  const base = total + randInt(rand, 5, 40); // reads of older articles from the history page
+  const split = { keys: READ_SOURCES, allKey: 99_999_999, skipEmptySlots: true };
+  return slotRows(d, rand, base, d.name === 'getuserreadhour', split, (source, users) => ({
+    user_source: source,
+    int_page_read_user: users,
+    int_page_read_count: Math.round(users * 1.2),
+    ori_page_read_user: Math.round(users * 0.03),
+    ori_page_read_count: Math.round(users * 0.04),
+    share_user: Math.round(users * 0.04),
+    share_count: Math.round(users * 0.05),
+    add_to_fav_user: Math.round(users * 0.02),
+    add_to_fav_count: Math.round(users * 0.02),
+  }));
+};
+
+const userShare: DayRowBuilder = (d) => {
+  const rand = seededRandom(`${d.appId}:share:${d.day}`);
+  const total = randInt(rand, 0, 60);
+  return slotRows(d, rand, total, d.name === 'getusersharehour', { keys: SHARE_SCENES }, (scene, users) => ({
+    share_scene: scene,
+    share_count: users + randInt(rand, 0, 3),
+    share_user: users,
+  }));
+};
+
+const upstreamMsg: DayRowBuilder = (d) => {
+  const rand = seededRandom(`${d.appId}:upstream:${d.day}`);
+  const total = rand() < 0.15 ? 0 : randInt(rand, 1, 80);
+  return slotRows(d, rand, total, d.name === 'getupstreammsghour', { keys: UPSTREAM_TYPES }, (type, users) => ({
+    msg_type: type,
+    msg_user: users,
+    msg_count: users + randInt(rand, 0, users),
+  }));
+};
+
+const upstreamMsgDist: DayRowBuilder = ({ appId, day, ref_date }) => {
+  const rand = seededRandom(`${appId}:dist:${day}`);
+  return [1, 2, 3]
+    .map((interval) => ({ ref_date, count_interval: interval, msg_user: randInt(rand, 0, 30) >> (interval - 1) }))
+    .filter((row) => row.msg_user > 0);
+};
+
+const interfaceSummary: DayRowBuilder = ({ appId, name, day, ref_date }) => {
+  const rand = seededRandom(`${appId}:interface:${day}`);
+  const total = randInt(rand, 20, 400);
+  const rows: Row[] = [];
+  for (const hour of name === 'getinterfacesummary' ? [null] : hours()) {
+    const calls = hour === null ? total : Math.round(total * hourFactor(hour));
+    if (calls === 0) continue;
+    const row: Row = { ref_date };
+    if (hour !== null) row.ref_hour = hour * 100;
+    const avg = randInt(rand, 40, 180);
+    rows.push({
+      ...row,
+      callback_count: calls,
+      fail_count: Math.floor(calls * rand() * 0.02),
+      total_time_cost: calls * avg,
+      max_time_cost: avg * randInt(rand, 2, 6),
+    });
+  }
+  return rows;
+};
+
+const articleReadOrShare: DayRowBuilder = ({ appId, name, day, ref_date, published }) =>
+  articlesReadOn(appId, day, published, 7).map((a) => {
+    const m = articleMetrics(appId, a, day);
+    const rand = seededRandom(`${appId}:${name}:${a.msgid}:${day}`);
+    if (name === 'getarticleread') {
+      const bySource = splitTotal(rand, m.int_page_read_user, READ_SOURCES);
+      return {
+        ref_date,
+        msgid: a.msgid,
+        title: a.title,
+        detail: {
+          read_user: m.int_page_read_user,
+          read_cnt: m.int_page_read_count,
+          read_user_source: READ_SOURCES.map((s) => ({ user_source: s, read_user: bySource.get(s) })),
+        },
+      };
+    }
+    return { ref_date, msgid: a.msgid, title: a.title, detail: { share_user: m.share_user, share_cnt: m.share_count } };
+  });
+
+const bizSummary: DayRowBuilder = ({ appId, day, ref_date, published }) => {
+  const metrics = articlesReadOn(appId, day, published, 7).map((a) => articleMetrics(appId, a, day));
+  const sum = (key: keyof ArticleMetrics) => metrics.reduce((acc, m) => acc + m[key], 0);
+  const rand = seededRandom(`${appId}:biz:${day}`);
+  const readUser = sum('int_page_read_user');
+  if (readUser === 0) return [];
+  const bySource = splitTotal(rand, readUser, READ_SOURCES);
+  return [
+    {
+      ref_date,
+      detail: {
+        read_user: readUser,
+        read_user_source: READ_SOURCES.map((s) => ({ user_source: s, read_user: bySource.get(s) })),
+        share_user: sum('share_user'),
+        zaikan_user: Math.round(readUser * 0.01 * (1 + rand())),
+        like_user: Math.round(readUser * 0.015 * (1 + rand())),
+        comment_count: Math.round(readUser * 0.003 * (1 + rand())),
+      },
+    },
+  ];
+};
+
+const articleTotalDetail: DayRowBuilder = ({ appId, day, ref_date, published, nowMs }) => {
+  const yesterday = beijingToday(nowMs) - 1;
+  return articlesPublishedOn(appId, day, published).map((a) => {
+    const rand = seededRandom(`${appId}:totaldetail:${a.msgid}`);
+    const detail_list: Row[] = [];
+    // Stats for up to 30 days after publication (§10), never past yesterday.
+    for (let d = day; d <= Math.min(day + 29, yesterday); d++) {
+      const m = articleMetrics(appId, a, d);
+      detail_list.push({
+        stat_date: formatDay(d),
+        read_user: m.int_page_read_user,
+        share_user: m.share_user,
+        add_to_fav_user: m.add_to_fav_user,
+      });
+    }
+    return { ref_date, msgid: a.msgid, title: a.title, publish_type: rand() < 0.7 ? 0 : 1, detail_list };
+  });
+};
+
+/** The per-day APIs (the weekly/monthly upstream ones are in periodRows). */
+const DAY_ROWS: Readonly<Record<string, DayRowBuilder>> = {
+  getusersummary: userSummary,
+  getusercumulate: userCumulate,
+  getarticlesummary: articleSummary,
+  getarticletotal: articleTotal,
+  getuserread: userRead,
+  getuserreadhour: userRead,
+  getusershare: userShare,
+  getusersharehour: userShare,
+  getupstreammsg: upstreamMsg,
+  getupstreammsghour: upstreamMsg,
+  getupstreammsgdist: upstreamMsgDist,
+  getinterfacesummary: interfaceSummary,
+  getinterfacesummaryhour: interfaceSummary,
+  getarticleread: articleReadOrShare,
+  getarticleshare: articleReadOrShare,
+  getbizsummary: bizSummary,
+  getarticletotaldetail: articleTotalDetail,
+};
+
+function dayRows(appId: string, name: string, day: number, published: readonly PublishedArticleInput[], nowMs: number): Row[] {
+  const build = DAY_ROWS[name];
+  return build ? build({ appId, name, day, ref_date: formatDay(day), published, nowMs }) : [];
 }
 
 /** Monday of the ISO week containing `day` (1970-01-01 was a Thursday). */

@@ -85,26 +85,18 @@ export const userRoutes: Route[] = [
       return answer(deleteTag(tagState(ctx.account.state), state, req.json));
     },
   },
-  {
-    method: 'POST',
-    path: '/cgi-bin/tags/members/batchtagging',
-    auth: 'token',
-    body: 'json',
-    handle(req, ctx) {
-      const { state, directory } = followersOf(ctx.account.state, ctx.now());
-      return answer(batchTagging(tagState(ctx.account.state), state, directory, req.json, true));
-    },
-  },
-  {
-    method: 'POST',
-    path: '/cgi-bin/tags/members/batchuntagging',
-    auth: 'token',
-    body: 'json',
-    handle(req, ctx) {
-      const { state, directory } = followersOf(ctx.account.state, ctx.now());
-      return answer(batchTagging(tagState(ctx.account.state), state, directory, req.json, false));
-    },
-  },
+  ...(['batchtagging', 'batchuntagging'] as const).map(
+    (op): Route => ({
+      method: 'POST',
+      path: `/cgi-bin/tags/members/${op}`,
+      auth: 'token',
+      body: 'json',
+      handle(req, ctx) {
+        const { state, directory } = followersOf(ctx.account.state, ctx.now());
+        return answer(batchTagging(tagState(ctx.account.state), state, directory, req.json, op === 'batchtagging'));
+      },
+    }),
+  ),
   {
     method: 'POST',
     path: '/cgi-bin/tags/getidlist',
