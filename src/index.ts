@@ -2,22 +2,14 @@
  * wxmp as a library: config, posts, the WeChat renderer, the API client and the offline emulator.
  * The CLI (`wxmp`) and the GitHub Action are thin shells over these functions.
  */
-export { defineConfig, configSchema, defaultFrontMatterAliases } from './config/schema.js';
-export type { WxmpConfig, WxmpUserConfig, AccountConfig } from './config/schema.js';
-export { loadConfig, resolveConfig, ConfigError } from './config/load.js';
-export { loadDotEnv } from './config/env.js';
-export { discoverPosts } from './content/discover.js';
-export { loadPost, parsePost, postMetaSchema } from './content/post.js';
-export type { Post, PostMeta } from './content/post.js';
-export { parseFrontMatter, FrontMatterError } from './content/front-matter.js';
-export { renderPost, renderMarkdown, RENDERER_VERSION, builtinTemplatesDir } from './render/render.js';
-export type { RenderedPost, RenderOptions } from './render/render.js';
-export { createProcessor } from './render/processor.js';
-export { loadTheme, listThemes } from './render/theme.js';
-export type { Theme } from './render/theme.js';
-export type { ImageRef, ImageResolver, RenderSettings, LinkMode } from './render/types.js';
-export { formatProblem, problemToJson } from './util/messages.js';
-export type { Problem, JsonProblem } from './util/messages.js';
+export { defineConfig, configSchema, defaultFrontMatterAliases, loadConfig, resolveConfig, ConfigError, loadDotEnv } from './config/index.js';
+export type { WxmpConfig, WxmpUserConfig, AccountConfig } from './config/index.js';
+export { discoverPosts, loadPost, parsePost, postMetaSchema, parseFrontMatter, FrontMatterError } from './content/index.js';
+export type { Post, PostMeta } from './content/index.js';
+export { renderPost, renderMarkdown, RENDERER_VERSION, builtinTemplatesDir, createProcessor, loadTheme, listThemes } from './render/index.js';
+export type { RenderedPost, RenderOptions, Theme, ImageRef, ImageResolver, RenderSettings, LinkMode } from './render/index.js';
+export { formatProblem, problemToJson } from './util/index.js';
+export type { Problem, JsonProblem } from './util/index.js';
 
 // The WeChat MP API client.
 export * from './wechat/index.js';
@@ -35,4 +27,4 @@ export { FileHashCache } from './sync/file-hashes.js';
 export { AccountSession, openSession, resolveAccounts, SessionError } from './account/index.js';
 export type { OpenSessionOptions, ResolvedAccount, SessionMode } from './account/index.js';
 export { reconcile } from './sync/reconcile.js';
-export { prepareBodyImage, prepareCoverImage } from './assets/convert.js';
+export { prepareBodyImage, prepareCoverImage } from './assets/index.js';
