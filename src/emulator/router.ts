@@ -1,6 +1,6 @@
 /**
  * The route-module interface of the emulator. A route module exports `Route[]`; `routes/index.ts` collects them.
- * The server (server.ts) does the wire work before `handle` runs: method check (43001/43002), access_token
+ * The server (core/dispatch.ts) does the wire work before `handle` runs: method check (43001/43002), access_token
  * (41001/40014/40001/42001), daily quota (45009), fault injection, body parsing (44002/47001/47002, multipart).
  * Handlers validate the business rules and either return a result or `throw new EmuError(errcode)` (errors.ts).
  */

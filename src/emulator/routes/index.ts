@@ -1,11 +1,11 @@
 /**
- * Registry of the emulator's route modules.
+ * Registry of the emulator's route modules: API groups, then the emulator's own routes (control endpoints, pages).
  *
- * HOW TO REGISTER A MODULE (E2 and anyone else): write `src/emulator/routes/<group>.ts` exporting
- * `export const <group>Routes: Route[] = [...]` (types from `../router.js`), then add ONE import line and ONE entry in
- * `ROUTE_MODULES` below. Nothing else needs to change: the server picks the routes up, counts their quota
+ * A new module `routes/<group>.ts` exports `export const <group>Routes: Route[] = [...]` (types from `../router.js`)
+ * and gets ONE import line and ONE entry in `ROUTE_MODULES` below. The server picks the routes up, counts their quota
  * (`openapi/quota/get` knows their paths), logs them, and applies tokens/faults/body rules per the Route fields.
- * Admin/scripting endpoints go under `/__emulator/...` with `auth: 'none'`.
+ * Control endpoints go under `/__emulator/...` through `adminRoute()` (admin.ts). The whole checklist for a new
+ * endpoint is in docs/emulator.md ("Checklist: a new endpoint").
  */
 import type { Route } from '../router.js';
 import { tokenRoutes } from './token.js';
