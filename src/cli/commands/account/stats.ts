@@ -73,7 +73,7 @@ Examples:
         .option('--to <date>', 'last day, YYYY-MM-DD (default and latest: yesterday, Beijing time)')
         .option('--csv', 'print CSV on stdout (UTF-8, a header row)')
         .option('--no-chart', 'no bar chart under the table'),
-    ).addHelpText('after', `\nWith --json: the merged rows, a JSON array (messages stay on stderr).\n\nExamples:\n${examples}`);
+    ).addHelpText('after', `\nWith --json: the merged rows, a JSON array (messages stay on stderr).\n\nExamples:\n${examples.replace(/^\n/, '')}`);
 
   command('users', 'Followers per day: new, cancelled, net and total (getusersummary + getusercumulate, 7 days a call)', `
   wxmp stats users --from 2026-01-01 --to 2026-01-31
