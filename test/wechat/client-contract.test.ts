@@ -435,6 +435,17 @@ describe('messages, menus, users, datacube and quota against the emulator', () =
     expect(countOf(emu, '/datacube/getarticleshare')).toBe(before);
   });
 
+  it('account.basicInfo: an account\'s own token is refused with 41033 and a hint naming third-party platforms', async () => {
+    const emu = await emulator({ now: () => T0 });
+    const wx = clientFor(emu, { now: () => T0 });
+    const error = (await caught(wx.account.basicInfo())) as WeChatError;
+    expect(error).toBeInstanceOf(WeChatError);
+    expect(error.errcode).toBe(41033);
+    expect(error.endpoint).toBe('cgi-bin/account/getaccountbasicinfo');
+    expect(error.hint).toMatch(/third-party platforms/);
+    expect(countOf(emu, '/cgi-bin/account/getaccountbasicinfo')).toBe(1);
+  });
+
   it('reports API quota usage', async () => {
     const emu = await emulator({ now: () => T0 });
     const wx = clientFor(emu, { now: () => T0 });

@@ -230,6 +230,18 @@ describe('access tokens (docs/wechat-api.md §2)', () => {
 });
 
 describe('quotas (docs/wechat-api.md §3)', () => {
+  it('account/getaccountbasicinfo refuses an account\'s own token with 41033 (GET and POST), after the token checks', async () => {
+    const emu = await emulator();
+    const t = await token(emu);
+    const get = await getJson(emu, `/cgi-bin/account/getaccountbasicinfo?access_token=${t}`);
+    expect(get.errcode).toBe(41033);
+    expect(get.errmsg).toMatch(/^invaid register type rid: /);
+    const post = await fetch(`${emu.url}/cgi-bin/account/getaccountbasicinfo?access_token=${t}`, { method: 'POST' });
+    expect(((await post.json()) as Json).errcode).toBe(41033);
+    expect((await getJson(emu, '/cgi-bin/account/getaccountbasicinfo')).errcode).toBe(41001);
+    expect((await getJson(emu, `/cgi-bin/account/getaccountbasicinfo?access_token=${'A'.repeat(140)}`)).errcode).toBe(40001);
+  });
+
   it('openapi/quota/get reports the daily limit and usage; 76021 for unknown paths', async () => {
     const emu = await emulator();
     const t = await token(emu);

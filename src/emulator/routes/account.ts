@@ -9,7 +9,7 @@ import { EmuError } from '../errors.js';
 import type { Route } from '../router.js';
 
 const refuse = (): never => {
-  throw new EmuError(41033, 'invaid register type');
+  throw new EmuError(41033);
 };
 
 export const accountRoutes: Route[] = [
