@@ -23,7 +23,7 @@ export const UPLOADIMG_MAX_BYTES = MiB - 1;
 /** Permanent image material: 10 MB (§4.2); MB read as MiB, like the 1 MB above and the emulator. */
 export const MATERIAL_IMAGE_MAX_BYTES = 10 * MiB;
 /** WeChat's article column is 677 px; phones are ~375 CSS px at DPR 2–3, so wider pixels are wasted. */
-export const DEFAULT_MAX_WIDTH = 1280;
+const DEFAULT_MAX_WIDTH = 1280;
 
 export interface PreparedImage {
   data: Buffer;

@@ -16,7 +16,7 @@ export class ApiBaseError extends Error {
   }
 }
 
-export interface CheckedApiBase {
+interface CheckedApiBase {
   /** The base as given (unchanged, so token cache keys stay the same). */
   base: string;
   /** The base without credentials or trailing slash, safe to print. */

@@ -9,7 +9,7 @@ import { parseEnv } from 'node:util';
  */
 // Also the variables that redirect or weaken every connection Node makes: a proxy sees the AppSecret, and
 // NODE_TLS_REJECT_UNAUTHORIZED=0 turns off certificate checks (docs/security.md).
-export const ENV_ONLY_VARIABLES: readonly string[] = [
+const ENV_ONLY_VARIABLES: readonly string[] = [
   'WXMP_API_BASE',
   'WXMP_PROXY',
   'HTTPS_PROXY',

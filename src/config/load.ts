@@ -25,7 +25,7 @@ export class ConfigError extends Error {
 }
 
 /** Formats zod issues as `wxmp.config.ts: render.links: Invalid option…` lines. */
-export function formatIssues(fileLabel: string, issues: z.core.$ZodIssue[]): string {
+function formatIssues(fileLabel: string, issues: z.core.$ZodIssue[]): string {
   return issues
     .map((issue) => {
       const key = issue.path.length ? issue.path.map(String).join('.') : '(root)';
@@ -34,7 +34,7 @@ export function formatIssues(fileLabel: string, issues: z.core.$ZodIssue[]): str
     .join('\n');
 }
 
-export function findConfigFile(root: string): string | undefined {
+function findConfigFile(root: string): string | undefined {
   for (const name of CONFIG_FILES) {
     const candidate = path.join(root, name);
     if (existsSync(candidate)) return candidate;

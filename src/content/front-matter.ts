@@ -156,7 +156,7 @@ const META_CONTINUATION = /^ {4,}(\S.*)$/;
  * extension does (https://python-markdown.github.io/extensions/meta_data/). Without the block every line would be
  * body text ("author: Ir1d, …" printed as the first paragraph).
  */
-export function parseMetaBlock(input: string): FrontMatterResult | undefined {
+function parseMetaBlock(input: string): FrontMatterResult | undefined {
   const data: Record<string, unknown> = {};
   let key: string | undefined;
   let end = 0;

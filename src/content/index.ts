@@ -8,5 +8,4 @@ export { loadPost, parsePost, postMetaSchema, toSource, type Post, type PostMeta
 export { FrontMatterError, lineOfKey, parseFrontMatter, type FrontMatterResult } from './front-matter.js';
 export { convertMkdocsBlocks } from './mkdocs.js';
 export { mkdocsNavTitle } from './mkdocs-nav.js';
-export { checkContentLimits } from './limits.js';
 export { isWithin, LocalReadError, readCapped, readCappedSync, resolveInside } from './local-files.js';

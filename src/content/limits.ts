@@ -4,14 +4,14 @@
  * indented list never finish, and deep trees overflow the stack of every recursive step after parsing. One cheap
  * line scan here turns each of those into an error with the numbers in it, instead of a build that hangs.
  */
-export interface ContentLimits {
+interface ContentLimits {
   /** Longest line, in characters. */
   lineChars: number;
   /** Deepest nesting of containers (`>`, list items, indentation) on one line. */
   nesting: number;
 }
 
-export interface LimitViolation {
+interface LimitViolation {
   ruleId: 'line-too-long' | 'nesting-too-deep';
   message: string;
   /** 1-based position in the scanned text. */

@@ -9,7 +9,7 @@ import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs'
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 
-export type ResolvedFile =
+type ResolvedFile =
   /** Inside the allowed folders: `path` as written (resolved), `real` with symlinks followed. */
   | { status: 'inside'; path: string; real: string }
   /** Inside the allowed folders as written but does not exist. */

@@ -16,7 +16,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 
-export interface MkdocsNav {
+interface MkdocsNav {
   /** The mkdocs.yml that was read (absolute). */
   file: string;
   /** Absolute page path → title. */
@@ -28,7 +28,7 @@ const CONFIG_NAMES = ['mkdocs.yml', 'mkdocs.yaml'];
 const cache = new Map<string, { mtimeMs: number; nav: MkdocsNav | undefined }>();
 
 /** The navigation of the MkDocs site the posts root belongs to, if any. */
-export function mkdocsNav(root: string): MkdocsNav | undefined {
+function mkdocsNav(root: string): MkdocsNav | undefined {
   for (const dir of [root, path.dirname(root)]) {
     for (const name of CONFIG_NAMES) {
       const file = path.join(dir, name);

@@ -28,7 +28,7 @@ const ALERT_KIND: Record<string, string> = {
 };
 
 /** Whether the text has any MkDocs block marker outside code (a cheap test before converting). */
-export function hasMkdocsBlocks(markdown: string): boolean {
+function hasMkdocsBlocks(markdown: string): boolean {
   return /^ *(!!!|\?\?\?|===)/m.test(markdown);
 }
 

@@ -24,13 +24,13 @@ export interface PreviewEntry {
   theme?: string;
 }
 
-export interface PreviewPageOptions {
+interface PreviewPageOptions {
   title: string;
   /** Shown under the page title (e.g. the build time or the repo). */
   subtitle?: string;
 }
 
-export interface PostPageOptions {
+interface PostPageOptions {
   /** Relative link from the post page back to the index page. */
   indexHref?: string;
 }

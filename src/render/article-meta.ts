@@ -28,7 +28,7 @@ export function articleTitle(post: Post, headingTitle?: string, navTitle?: strin
   return post.meta.title ?? headingTitle ?? navTitle ?? '';
 }
 
-export interface ArticleDigest {
+interface ArticleDigest {
   digest: string;
   /** No digest in the front matter: taken from the text. */
   derived: boolean;
@@ -49,7 +49,7 @@ export function articleDigest(post: Post, text: string, digestText: string | und
   return { digest, derived: false, shortened: digest !== written };
 }
 
-export interface ArticleAuthor {
+interface ArticleAuthor {
   author: string | undefined;
   /** The byline was a list of names too long for WeChat, cut to the first ones + 等. */
   shortened: boolean;

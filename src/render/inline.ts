@@ -11,7 +11,7 @@ import { indexedCheerio } from './inline/indexed-select.js';
 import { optimiseTree, type DomNode, type OptimiseStats } from './inline/optimise.js';
 import { CONTENT_PLACEHOLDER, type Theme } from './theme.js';
 
-export interface InlineResult {
+interface InlineResult {
   /** Final article HTML: styles inlined, no classes. */
   html: string;
   /** The template with the body in place: what juice receives. */

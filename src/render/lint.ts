@@ -135,7 +135,7 @@ async function lintImage(file: string, image: ImageRef, role: 'body' | 'cover', 
   return out;
 }
 
-export async function readImageInfo(file: string): Promise<{ format?: ImageFormat; size: number }> {
+async function readImageInfo(file: string): Promise<{ format?: ImageFormat; size: number }> {
   const handle = await open(file, 'r');
   try {
     const head = Buffer.alloc(4096);

@@ -54,13 +54,13 @@ export async function renderJob(job: RenderJob, root: string, config: WxmpConfig
 }
 
 /** What crosses the thread boundary: messages as plain JSON (VFileMessage instances do not survive cloning). */
-export type WireResult = Omit<PoolRenderResult, 'rendered'> & { rendered: Omit<RenderedPost, 'messages'> & { messages: JsonProblem[] } };
+type WireResult = Omit<PoolRenderResult, 'rendered'> & { rendered: Omit<RenderedPost, 'messages'> & { messages: JsonProblem[] } };
 
 export function toWire(result: PoolRenderResult): WireResult {
   return { ...result, rendered: { ...result.rendered, messages: result.rendered.messages.map(problemToJson) } };
 }
 
-export function fromWire(wire: WireResult): PoolRenderResult {
+function fromWire(wire: WireResult): PoolRenderResult {
   const messages = wire.rendered.messages.map((m) =>
     problem(m.file, m.message, { line: m.line ?? undefined, column: m.column ?? undefined }, m.ruleId ?? 'wxmp', m.severity),
   );
@@ -72,7 +72,7 @@ export const POOL_THRESHOLD = 8;
 
 const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
 
-export interface RenderPoolOptions {
+interface RenderPoolOptions {
   root: string;
   config: WxmpConfig;
   /** Threads (default: the machine's parallelism, at most 4). 1 = render in this thread. */

@@ -24,7 +24,7 @@ export type { RenderedPost, RenderOptions } from './rendered.js';
 const ERROR_RULES = new Set(['math-too-many', 'image-missing', 'image-no-src', 'image-outside-root', 'snippet-missing', 'snippet-outside-root']);
 
 /** Per-post render settings: config defaults, then the post's front matter. */
-export function settingsFor(post: Post, root: string, config: WxmpConfig, resolveImage?: ImageResolver): RenderSettings {
+function settingsFor(post: Post, root: string, config: WxmpConfig, resolveImage?: ImageResolver): RenderSettings {
   return {
     ...defaultRenderSettings,
     baseDir: path.dirname(post.path),

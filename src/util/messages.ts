@@ -2,9 +2,9 @@ import { VFileMessage } from 'vfile-message';
 
 /** A problem with a post: a vfile message (file:line:column, rule id, unified's severity convention). */
 export type Problem = VFileMessage;
-export type Severity = 'error' | 'warning' | 'info';
+type Severity = 'error' | 'warning' | 'info';
 
-export interface Place {
+interface Place {
   line?: number;
   column?: number;
 }

@@ -101,7 +101,7 @@ export function isBlockedAddress(ip: string): boolean {
 }
 
 /** A host as URLs spell it, for comparing with the allow-list: lower case, punycode, no brackets, no final dot. */
-export function normalizeHost(host: string): string {
+function normalizeHost(host: string): string {
   const trimmed = host.trim();
   const bracketed = isIP(trimmed) === 6 ? `[${trimmed}]` : trimmed;
   let name: string;

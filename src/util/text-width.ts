@@ -1,5 +1,5 @@
 /** Whether a code point takes two columns in a terminal or a monospace layout (CJK, full-width forms, emoji). */
-export function isWideCodePoint(cp: number): boolean {
+function isWideCodePoint(cp: number): boolean {
   return (
     (cp >= 0x1100 && cp <= 0x115f) || // Hangul Jamo
     (cp >= 0x2e80 && cp <= 0xa4cf) || // CJK radicals … Yi, including CJK punctuation, kana, ideographs

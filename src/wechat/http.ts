@@ -2,7 +2,7 @@ import { FormData, request, type Dispatcher } from 'undici';
 import type { UploadFile } from './filetype.js';
 import type { HttpMethod } from './types.js';
 
-export interface HttpRequest {
+interface HttpRequest {
   method: HttpMethod;
   url: string;
   json?: string;

@@ -2,14 +2,14 @@ import { WeChatClientError } from './errors.js';
 import type { CachedToken, TokenCacheKey, TokenCacheStore, WeChatEvent } from './types.js';
 
 /** Reuse a token until less than this remains (stable_token pre-rotates in the last 5 minutes, docs/wechat-api.md §2.2). */
-export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 export interface FetchedToken {
   accessToken: string;
   expiresIn: number;
 }
 
-export interface TokenManagerOptions {
+interface TokenManagerOptions {
   key: TokenCacheKey;
   store: TokenCacheStore | undefined;
   source: CachedToken['source'];

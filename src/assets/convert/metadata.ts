@@ -16,7 +16,7 @@ export interface StrippedImage {
   removed: string[];
 }
 
-export type StrippableFormat = 'jpeg' | 'png' | 'gif';
+type StrippableFormat = 'jpeg' | 'png' | 'gif';
 
 export function stripMetadata(bytes: Buffer, format: StrippableFormat): StrippedImage {
   const unchanged: StrippedImage = { data: bytes, removed: [] };
@@ -144,7 +144,7 @@ function shiftMpfOffsets(segment: Segment, shift: number): Buffer | undefined {
 // --- Exif (TIFF) -----------------------------------------------------------------------------------------------------
 
 /** True when the Exif TIFF structure's IFD0 points to a GPS IFD (tag 0x8825). */
-export function exifHasGps(tiff: Buffer): boolean {
+function exifHasGps(tiff: Buffer): boolean {
   try {
     const reader = tiffReader(tiff);
     return reader?.ifdEntries(reader.firstIfd)?.some((e) => e.tag === 0x8825) ?? false;

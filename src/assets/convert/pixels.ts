@@ -16,7 +16,7 @@ export type Encoding =
   /** `palette` is libimagequant's quality target; absent means lossless truecolour. */
   | { format: 'png'; palette?: number };
 
-export interface DecodeOptions {
+interface DecodeOptions {
   /** SVG rendering density in DPI (72 = the SVG's own pixel size). */
   density?: number;
   /** Shrink to this width when wider (for JPEG, sharp then decodes at a reduced scale: much faster). */

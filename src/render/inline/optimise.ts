@@ -26,7 +26,7 @@ export interface DomNode {
   next?: DomNode | null;
 }
 
-export type StyleFilter = (style: string) => string;
+type StyleFilter = (style: string) => string;
 
 /** Inherited CSS properties that themes set. */
 const INHERITED = new Set([

@@ -34,7 +34,7 @@ export class TexRenderError extends Error {
  *    require/autoload need MathJax's loader.)
  */
 const EXCLUDED_PACKAGES = new Set(['html', 'action', 'noerrors', 'noundefined']);
-export const TEX_PACKAGES: readonly string[] = AllPackages.filter((name) => !EXCLUDED_PACKAGES.has(name));
+const TEX_PACKAGES: readonly string[] = AllPackages.filter((name) => !EXCLUDED_PACKAGES.has(name));
 
 /**
  * Font metrics we tell MathJax: with em = 16 and ex = 8 (liteAdaptor's own defaults) MathJax's `ex` sizes are

@@ -105,7 +105,7 @@ export function drawsSomething(element: Element): boolean {
   );
 }
 
-export interface SvgOptions {
+interface SvgOptions {
   display: boolean;
   /** Accessible name: the TeX source. */
   label: string;

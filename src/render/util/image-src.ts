@@ -5,7 +5,7 @@ import type { ImageRef, RenderSettings } from '../types.js';
 /** Hosts whose images WeChat keeps in article HTML (uploadimg / add_material URLs; docs/wechat-api.md §4.1, §12). */
 const WECHAT_IMAGE_HOST = /(^|\.)(mmbiz\.qpic\.cn|mmbiz\.qlogo\.cn|mmecoa\.qpic\.cn|mmsns\.qpic\.cn)$/i;
 
-export function isWechatImageHost(hostname: string): boolean {
+function isWechatImageHost(hostname: string): boolean {
   return WECHAT_IMAGE_HOST.test(hostname);
 }
 

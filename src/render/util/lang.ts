@@ -10,7 +10,7 @@
  */
 import type { Nodes } from 'hast';
 
-export interface ScriptCounts {
+interface ScriptCounts {
   /** Han, kana and Hangul characters. */
   cjk: number;
   /** Latin letters (ASCII and Latin-1/Extended-A/B). */
@@ -18,10 +18,10 @@ export interface ScriptCounts {
 }
 
 /** Share of CJK characters among letters from which a text counts as CJK. */
-export const CJK_SHARE_THRESHOLD = 0.1;
+const CJK_SHARE_THRESHOLD = 0.1;
 
 /** Whether the code point is a CJK ideograph, kana or Hangul syllable. */
-export function isCjkCodePoint(cp: number): boolean {
+function isCjkCodePoint(cp: number): boolean {
   return (
     (cp >= 0x4e00 && cp <= 0x9fff) || // CJK Unified Ideographs
     (cp >= 0x3400 && cp <= 0x4dbf) || // Extension A
@@ -52,7 +52,7 @@ export function countScripts(text: string, counts: ScriptCounts = { cjk: 0, lati
 }
 
 /** Whether counted text reads as CJK (see the module comment for the rule). */
-export function countsAreCjk(counts: ScriptCounts): boolean {
+function countsAreCjk(counts: ScriptCounts): boolean {
   return counts.cjk > 0 && counts.cjk >= CJK_SHARE_THRESHOLD * (counts.cjk + counts.latin);
 }
 
@@ -75,7 +75,7 @@ function collect(node: Nodes, counts: ScriptCounts): void {
 }
 
 /** Counts the scripts of the visible prose of a HAST tree (code, math and SVG excluded). */
-export function countTreeScripts(tree: Nodes): ScriptCounts {
+function countTreeScripts(tree: Nodes): ScriptCounts {
   const counts: ScriptCounts = { cjk: 0, latin: 0 };
   collect(tree, counts);
   return counts;

@@ -80,7 +80,7 @@ export class DatacubeApi {
 }
 
 /** Throws a WeChatClientError explaining what is wrong with the range (61500/61501 otherwise). */
-export function checkRange(api: DatacubeApiName, begin: string, end: string, now: number): void {
+function checkRange(api: DatacubeApiName, begin: string, end: string, now: number): void {
   const endpoint = `datacube/${api}`;
   const beginDay = parseDay(begin, 'begin_date', endpoint);
   const endDay = parseDay(end, 'end_date', endpoint);

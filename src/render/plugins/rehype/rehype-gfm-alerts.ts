@@ -32,7 +32,7 @@ export function rehypeGfmAlerts() {
   };
 }
 
-export type AlertKind = 'note' | 'tip' | 'important' | 'warning' | 'caution';
+type AlertKind = 'note' | 'tip' | 'important' | 'warning' | 'caution';
 
 const ALERT_META: Record<AlertKind, { symbol: string; en: string; zh: string }> = {
   note: { symbol: 'ℹ️', en: 'Note', zh: '提示' },

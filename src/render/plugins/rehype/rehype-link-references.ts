@@ -28,7 +28,7 @@ import { classList } from '../../util/class-names.js';
 
 const WECHAT_HOST = 'mp.weixin.qq.com';
 
-export type LinkTarget =
+type LinkTarget =
   /** http(s) link to mp.weixin.qq.com: clickable in WeChat. */
   | { kind: 'wechat' }
   /** http(s) or protocol-relative link elsewhere; `url` as shown to readers, `key` identifies it. */

@@ -28,7 +28,7 @@ export function rehypeTaskLists() {
 }
 
 /** The box as the lists plugin and the themes expect it. */
-export function taskBox(checked: boolean): Element {
+function taskBox(checked: boolean): Element {
   return {
     type: 'element',
     tagName: 'span',

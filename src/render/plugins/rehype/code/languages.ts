@@ -56,7 +56,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   tex: 'latex',
 };
 
-export interface CodeLanguage {
+interface CodeLanguage {
   /** Grammar to highlight with, or undefined for plain text. */
   grammar: string | undefined;
   /** Label to show (the fence language as written, lower-cased), or undefined. */

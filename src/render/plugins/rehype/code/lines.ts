@@ -106,7 +106,7 @@ function cloneShallow(element: Element): Element {
   return { type: 'element', tagName: element.tagName, properties, children: [] };
 }
 
-export interface LineOptions {
+interface LineOptions {
   tabSize: number;
   /** Prefix every line with `span.wx-code-ln`. */
   lineNumbers: boolean;
