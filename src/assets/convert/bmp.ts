@@ -21,10 +21,40 @@ const BI_ALPHABITFIELDS = 6;
 const MAX_PIXELS = 268_402_689;
 
 export function decodeBmp(bytes: Buffer): BmpPixels {
+  const header = readHeader(bytes);
+  const { width, height, bpp } = header;
+  const masks = channelMasks(bytes, header);
+  const palette = bpp <= 8 ? readPalette(bytes, header) : undefined;
+  const stride = Math.floor((bpp * width + 31) / 32) * 4;
+  need(bytes, header.pixelOffset + stride * height);
+
+  const channels: 3 | 4 = masks && masks[3] !== 0 ? 4 : 3;
+  const out = decodePixels(bytes, header, stride, channels, palette, masks);
+  // Many writers emit an alpha mask but leave every alpha byte 0; browsers then show the image opaque, so do we.
+  if (channels === 4 && !out.some((v, i) => i % 4 === 3 && v !== 0)) return { data: dropAlpha(out), width, height, channels: 3 };
+  return { data: out, width, height, channels };
+}
+
+interface BmpHeader {
+  pixelOffset: number;
+  headerSize: number;
+  /** OS/2 BITMAPCOREHEADER: 16-bit sizes, 3-byte palette entries. */
+  core: boolean;
+  width: number;
+  height: number;
+  /** Rows stored top to bottom (a negative height in the file). */
+  topDown: boolean;
+  bpp: number;
+  compression: number;
+  colorsUsed: number;
+}
+
+/** The file and DIB headers, refused unless they describe an uncompressed variant this decoder reads. */
+function readHeader(bytes: Buffer): BmpHeader {
   if (bytes.length < 26 || bytes.toString('latin1', 0, 2) !== 'BM') throw new BmpError('not a BMP file');
   const pixelOffset = bytes.readUInt32LE(10);
   const headerSize = bytes.readUInt32LE(14);
-  const core = headerSize === 12; // OS/2 BITMAPCOREHEADER: 16-bit sizes, 3-byte palette entries
+  const core = headerSize === 12;
   if (!core && (headerSize < 40 || bytes.length < 14 + 40)) throw new BmpError(`unsupported BMP header (${headerSize} bytes)`);
 
   const width = core ? bytes.readUInt16LE(18) : bytes.readInt32LE(18);
@@ -32,7 +62,6 @@ export function decodeBmp(bytes: Buffer): BmpPixels {
   const bpp = core ? bytes.readUInt16LE(24) : bytes.readUInt16LE(28);
   const compression = core ? BI_RGB : bytes.readUInt32LE(30);
   const colorsUsed = core ? 0 : bytes.readUInt32LE(46);
-  const topDown = rawHeight < 0;
   const height = Math.abs(rawHeight);
 
   if (width <= 0 || height <= 0) throw new BmpError(`invalid BMP size ${width}×${rawHeight}`);
@@ -42,43 +71,46 @@ export function decodeBmp(bytes: Buffer): BmpPixels {
     throw new BmpError(`${name}-compressed BMP is not supported; re-save it as PNG`);
   }
   if (![1, 4, 8, 16, 24, 32].includes(bpp)) throw new BmpError(`unsupported BMP bit depth ${bpp}`);
+  return { pixelOffset, headerSize, core, width, height, topDown: rawHeight < 0, bpp, compression, colorsUsed };
+}
 
-  // Channel masks: explicit for BITFIELDS (right after the 40-byte header, or inside V3+ headers), implied otherwise.
-  let masks: [number, number, number, number] | undefined;
-  if (bpp === 16 || bpp === 32) {
-    if (compression === BI_RGB) {
-      masks = bpp === 16 ? [0x7c00, 0x03e0, 0x001f, 0] : [0x00ff0000, 0x0000ff00, 0x000000ff, 0];
-    } else {
-      need(bytes, 14 + 40 + 12);
-      const hasAlphaMask = compression === BI_ALPHABITFIELDS || headerSize >= 56;
-      if (hasAlphaMask) need(bytes, 14 + 40 + 16);
-      masks = [
-        bytes.readUInt32LE(54),
-        bytes.readUInt32LE(58),
-        bytes.readUInt32LE(62),
-        hasAlphaMask ? bytes.readUInt32LE(66) : 0,
-      ];
-    }
+/**
+ * Channel masks of 16/32-bit pixels: explicit for BITFIELDS (right after the 40-byte header, or inside V3+ headers),
+ * implied otherwise.
+ */
+function channelMasks(bytes: Buffer, { bpp, compression, headerSize }: BmpHeader): [number, number, number, number] | undefined {
+  if (bpp !== 16 && bpp !== 32) return undefined;
+  if (compression === BI_RGB) return bpp === 16 ? [0x7c00, 0x03e0, 0x001f, 0] : [0x00ff0000, 0x0000ff00, 0x000000ff, 0];
+  need(bytes, 14 + 40 + 12);
+  const hasAlphaMask = compression === BI_ALPHABITFIELDS || headerSize >= 56;
+  if (hasAlphaMask) need(bytes, 14 + 40 + 16);
+  return [bytes.readUInt32LE(54), bytes.readUInt32LE(58), bytes.readUInt32LE(62), hasAlphaMask ? bytes.readUInt32LE(66) : 0];
+}
+
+/** The color table of a ≤ 8-bit image, as RGB triples. */
+function readPalette(bytes: Buffer, { bpp, colorsUsed, core, headerSize }: BmpHeader): Buffer {
+  const count = colorsUsed || 1 << bpp;
+  const entry = core ? 3 : 4;
+  const start = 14 + headerSize;
+  need(bytes, start + count * entry);
+  const palette = Buffer.alloc(count * 3);
+  for (let i = 0; i < count; i++) {
+    palette[i * 3] = bytes[start + i * entry + 2]!;
+    palette[i * 3 + 1] = bytes[start + i * entry + 1]!;
+    palette[i * 3 + 2] = bytes[start + i * entry]!;
   }
+  return palette;
+}
 
-  let palette: Buffer | undefined;
-  if (bpp <= 8) {
-    const count = colorsUsed || 1 << bpp;
-    const entry = core ? 3 : 4;
-    const start = 14 + headerSize;
-    need(bytes, start + count * entry);
-    palette = Buffer.alloc(count * 3);
-    for (let i = 0; i < count; i++) {
-      palette[i * 3] = bytes[start + i * entry + 2]!;
-      palette[i * 3 + 1] = bytes[start + i * entry + 1]!;
-      palette[i * 3 + 2] = bytes[start + i * entry]!;
-    }
-  }
-
-  const stride = Math.floor((bpp * width + 31) / 32) * 4;
-  need(bytes, pixelOffset + stride * height);
-
-  const channels: 3 | 4 = masks && masks[3] !== 0 ? 4 : 3;
+/** Top-down RGB(A) rows from the stored rows (bottom-up unless `topDown`). */
+function decodePixels(
+  bytes: Buffer,
+  { pixelOffset, width, height, topDown, bpp }: BmpHeader,
+  stride: number,
+  channels: 3 | 4,
+  palette: Buffer | undefined,
+  masks: [number, number, number, number] | undefined,
+): Buffer {
   const out = Buffer.alloc(width * height * channels);
   const fields = masks?.map(fieldOf);
   for (let y = 0; y < height; y++) {
@@ -102,9 +134,7 @@ export function decodeBmp(bytes: Buffer): BmpPixels {
       }
     }
   }
-  // Many writers emit an alpha mask but leave every alpha byte 0; browsers then show the image opaque, so do we.
-  if (channels === 4 && !out.some((v, i) => i % 4 === 3 && v !== 0)) return { data: dropAlpha(out), width, height, channels: 3 };
-  return { data: out, width, height, channels };
+  return out;
 }
 
 function need(bytes: Buffer, length: number): void {
