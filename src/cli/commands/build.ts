@@ -184,19 +184,37 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
 /**
  * Output names, flat in one folder so that every page can reach local images with the same relative paths:
  * the path below the posts' common folder with `/` → `--`; a bundle's `index.md` is named after its folder.
+ * Names never collide with the overview page (`index.html`), with another post's `<name>.preview.html`, or with
+ * each other, compared case-insensitively (macOS and Windows file systems): a clash gets `-2`, `-3`, ….
  */
 export function outputNames(sources: string[]): string[] {
   const parts = sources.map((s) => s.split(path.sep).join('/').replace(/\.(md|markdown)$/i, '').split('/'));
   let common = 0;
   const first = parts[0] ?? [];
   while (common < first.length - 1 && parts.every((p) => p.length - 1 > common && p[common] === first[common])) common++;
-  const used = new Map<string, number>();
-  return parts.map((p) => {
+  const isIndex = (seg: string): boolean => /^(_?index|readme)$/i.test(seg);
+  // File names without `.html` in use: the overview page's, and each post's `<name>` and `<name>.preview`.
+  const stems = new Set<string>(['index']);
+  const free = (name: string): boolean => !stems.has(name.toLowerCase()) && !stems.has(`${name}.preview`.toLowerCase());
+  const occupy = (name: string): string => {
+    stems.add(name.toLowerCase());
+    stems.add(`${name}.preview`.toLowerCase());
+    return name;
+  };
+  const bases = parts.map((p) => {
     let segs = p.slice(common);
-    if (segs.length > 1 && /^(_?index|readme)$/i.test(segs[segs.length - 1]!)) segs = segs.slice(0, -1);
-    const base = segs.join('--').replace(/[\\:*?"<>|\s]+/g, '-') || 'post';
-    const n = used.get(base) ?? 0;
-    used.set(base, n + 1);
-    return n ? `${base}-${n + 1}` : base;
+    // `a/index.md` is named `a`; so is a lone `a/index.md` whose folder is the common one (`wxmp build a/index.md`).
+    if (segs.length > 1 && isIndex(segs[segs.length - 1]!)) segs = segs.slice(0, -1);
+    else if (segs.length === 1 && isIndex(segs[0]!) && p.length > 1) segs = [p[p.length - 2]!];
+    return segs.join('--').replace(/[\\:*?"<>|\s]+/g, '-') || 'post';
+  });
+  // Names as they are first, so that a post keeps its own name when only a later one would clash with it.
+  const kept = new Set<string>();
+  for (const base of new Set(bases)) if (free(base)) kept.add(occupy(base));
+  return bases.map((base) => {
+    if (kept.delete(base)) return base;
+    let n = 2;
+    while (!free(`${base}-${n}`)) n++;
+    return occupy(`${base}-${n}`);
   });
 }
