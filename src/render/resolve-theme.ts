@@ -1,15 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { WxmpConfig } from '../config/schema.js';
 import { resolveInside } from '../content/local-files.js';
-import { isThemeName, loadTheme, ThemeError, type Theme } from './theme.js';
+import { defaultTemplatesDir, isThemeName, loadTheme, ThemeError, type Theme } from './theme.js';
 
 /** Bumped when a change to the renderer changes its output: part of the sync's fingerprint. */
 export const RENDERER_VERSION = '2';
 
 /** The themes shipped with wxmp (`templates/` at the package root). */
-export const builtinTemplatesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
+export const builtinTemplatesDir = defaultTemplatesDir;
 
 /** Resolves a theme by name: the config's `templatesDir` first, then the built-in themes. Light: no renderer loaded. */
 export async function resolveTheme(name: string, root: string, config: WxmpConfig): Promise<Theme> {

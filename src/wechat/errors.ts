@@ -23,8 +23,7 @@ export class WeChatError extends Error {
   readonly attempts: number;
 
   constructor(init: { errcode: number; errmsg: string; endpoint: string; attempts?: number; outcomeUnknown?: boolean }) {
-    const base = hintFor(init.errcode, init.errmsg, init.endpoint);
-    const hint = init.outcomeUnknown ? `${base} ${outcomeUnknownNote(init.endpoint)}` : base;
+    const hint = withOutcomeNote(hintFor(init.errcode, init.errmsg, init.endpoint), init);
     super(`${init.endpoint}: errcode ${init.errcode} ${init.errmsg}\n  hint: ${hint}`);
     this.errcode = init.errcode;
     this.errmsg = init.errmsg;
@@ -60,8 +59,7 @@ export class WeChatTransportError extends Error {
     attempts?: number;
     outcomeUnknown?: boolean;
   }) {
-    const base = transportHint(init.status, init.code);
-    const hint = init.outcomeUnknown ? `${base} ${outcomeUnknownNote(init.endpoint)}` : base;
+    const hint = withOutcomeNote(transportHint(init.status, init.code), init);
     super(`${init.endpoint}: ${init.message}\n  hint: ${hint}`);
     this.endpoint = init.endpoint;
     this.status = init.status;
@@ -141,8 +139,10 @@ function publishStatusHint(status: number, failIdx: number[]): string {
   }
 }
 
-function outcomeUnknownNote(endpoint: string): string {
-  return `Not retried automatically: ${endpoint} is not idempotent and the operation may or may not have happened — check before repeating it (公众平台 → 内容管理 → 发表记录 / 群发记录, or the recipient).`;
+/** The hint, and after a non-idempotent call whose effect is unknown, what to check before repeating it. */
+function withOutcomeNote(hint: string, { endpoint, outcomeUnknown }: { endpoint: string; outcomeUnknown?: boolean }): string {
+  if (!outcomeUnknown) return hint;
+  return `${hint} Not retried automatically: ${endpoint} is not idempotent and the operation may or may not have happened — check before repeating it (公众平台 → 内容管理 → 发表记录 / 群发记录, or the recipient).`;
 }
 
 function transportHint(status: number | undefined, code: string | undefined): string {

@@ -10,6 +10,7 @@
  * `sub_button: []` next to a `type` is accepted — that is how `menu/get` returns leaves, so a get → create round
  * trip must work.
  */
+import type { MenuButton } from './api/menu.js';
 
 export const MENU_LIMITS = {
   topButtons: 3,
@@ -49,16 +50,9 @@ export const MENU_KEY_TYPES: ReadonlySet<string> = new Set<string>([
   'location_select',
 ]);
 
-/** A button that passed the rules, with only the documented fields. */
-export interface CheckedMenuButton {
+/** A button that passed the rules: the documented fields of a MenuButton, with a known `type`. */
+export interface CheckedMenuButton extends Omit<MenuButton, 'type' | 'sub_button'> {
   type?: MenuButtonType;
-  name: string;
-  key?: string;
-  url?: string;
-  media_id?: string;
-  article_id?: string;
-  appid?: string;
-  pagepath?: string;
   sub_button?: CheckedMenuButton[];
 }
 
