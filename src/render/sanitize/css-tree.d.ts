@@ -23,7 +23,15 @@ declare module 'css-tree' {
     parseCustomProperty?: boolean;
     positions?: boolean;
     onParseError?: (error: Error) => void;
+    /** `false` keeps a rule's selector as one Raw node (test/render/contrast.test.ts reads it as text). */
+    parseRulePrelude?: boolean;
+  }
+  export interface Rule extends CssNode {
+    type: 'Rule';
+    prelude: Raw | CssNode;
+    block: CssNode;
   }
   export function parse(source: string, options?: ParseOptions): CssNode;
   export function walk(ast: CssNode, options: { visit: 'Declaration'; enter: (node: Declaration) => void }): void;
+  export function walk(ast: CssNode, options: { visit: 'Rule'; enter: (node: Rule) => void }): void;
 }
