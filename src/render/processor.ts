@@ -22,7 +22,10 @@ import remarkRehype from 'remark-rehype';
 import { unified, type Processor } from 'unified';
 import type { VFile } from 'vfile';
 import { remarkLeadingTitle } from './plugins/remark/remark-leading-title.js';
+import { remarkMark } from './plugins/remark/remark-mark.js';
+import { remarkObsidianLinks } from './plugins/remark/remark-obsidian-links.js';
 import { remarkSnippetIncludes } from './plugins/remark/remark-snippet-includes.js';
+import { remarkToc } from './plugins/remark/remark-toc.js';
 import { rehypeCjkSpacing } from './plugins/rehype/rehype-cjk-spacing.js';
 import { rehypeGfmAlerts } from './plugins/rehype/rehype-gfm-alerts.js';
 import { rehypeJustifyGaps } from './plugins/rehype/rehype-justify-gaps.js';
@@ -75,6 +78,13 @@ export function createProcessor(): Processor<any, any, any, any, string> {
       .use(remarkSnippetIncludes)
       // A leading `# Title` is the WeChat title, not body text.
       .use(remarkLeadingTitle)
+      // Obsidian `[[wiki links]]` (→ the post's published URL, else text) and `![[image.png|300]]` embeds (→ images,
+      // before the images plugin collects them for the upload).
+      .use(remarkObsidianLinks)
+      // `==highlight==` → span.wx-mark with a background WeChat keeps.
+      .use(remarkMark)
+      // `[TOC]` → a list of the headings; after the title plugin, so the title heading is not listed.
+      .use(remarkToc)
       // mdast → hast, keeping raw HTML so that it is parsed, transformed and sanitized like everything else.
       .use(remarkRehype, { allowDangerousHtml: true })
       .use(rehypeRawWhenNeeded)
