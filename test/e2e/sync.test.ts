@@ -194,7 +194,8 @@ describe('sync output for people and CI', () => {
     expect(result.stderr).toMatch(/STATUS\s+POST\s+DRAFT\s+NOTE/);
     expect(result.stderr).toMatch(/CREATED\s+posts\/post-000\.md/);
     expect(result.stderr).toMatch(/FAILED\s+posts\/long\.md:2:1\s/);
-    expect(result.stdout).toMatch(/^::error file=posts\/long\.md,line=2,col=1::Title is 70 characters, WeChat allows 64$/m);
+    // Annotations go to stderr: stdout belongs to --json.
+    expect(result.stderr).toMatch(/^::error file=posts\/long\.md,line=2,col=1::Title is 70 characters, WeChat allows 64$/m);
     expect(existsSync(summary) && readFileSync(summary, 'utf8')).toMatch(/\| FAILED \| `posts\/long\.md:2:1` \|/);
   });
 });
