@@ -261,10 +261,11 @@ describe('uploads against the emulator', () => {
     const back = await wx.material.get(image.media_id);
     expect(back.kind).toBe('bytes');
     expect(Buffer.from((back as { data: Uint8Array }).data).equals(png)).toBe(true);
-    // get_materialcount has no thumb_count: the emulator counts thumbs with images.
-    expect((await wx.material.count()).image_count).toBe(2);
+    // get_materialcount counts what batchget_material lists (§4.3): thumbs are in neither.
+    expect((await wx.material.count()).image_count).toBe(1);
     const listed = await wx.material.batchget({ type: 'image' });
-    expect(listed.item.map((i) => i.media_id)).toContain(image.media_id);
+    expect(listed.item.map((i) => i.media_id)).toEqual([image.media_id]);
+    expect(listed.total_count).toBe(1);
     await wx.material.del(thumb.media_id);
     const error = (await caught(wx.material.get(thumb.media_id))) as WeChatError;
     expect(error.errcode).toBe(40007);
@@ -319,13 +320,19 @@ describe('drafts against the emulator', () => {
 
 describe('publishing against the emulator', () => {
   it('submits, waits for the article URL and consumes the draft; ids are strings', async () => {
-    const emu = await emulator({ publishDelayMs: 40 });
+    // A publish that takes a minute of emulator time, finished by moving the emulator's clock after the first poll:
+    // the test sees "publishing" then "published" however slow the machine is.
+    const emu = await emulator({ publishDelayMs: 60_000 });
     const wx = clientFor(emu);
     const draft = await newDraft(wx, '发布测试');
     const { publish_id } = await wx.freepublish.submit(draft);
     expect(publish_id).toMatch(/^\d+$/);
     const statuses: number[] = [];
-    const result = await wx.freepublish.waitForPublish(publish_id, { intervalMs: 15, timeoutMs: 5000, onStatus: (s) => statuses.push(s.publish_status) });
+    const onStatus = (s: { publish_status: number }) => {
+      statuses.push(s.publish_status);
+      if (s.publish_status === 1) emu.control.advanceTime(60_000);
+    };
+    const result = await wx.freepublish.waitForPublish(publish_id, { intervalMs: 15, timeoutMs: 5000, onStatus });
     expect(statuses[0]).toBe(1);
     expect(statuses.at(-1)).toBe(0);
     expect(result.publish_id).toBe(publish_id);
