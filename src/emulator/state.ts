@@ -7,6 +7,7 @@ import { createMenuState, type MenuState } from './logic/menu-store.js';
 import { createMessagingState, type MessagingState } from './logic/message-store.js';
 import { createFollowerState, type FollowerState } from './logic/user-followers.js';
 import { createTagState, type TagState } from './logic/user-tags.js';
+import type { RidRecord } from './logic/rid-log.js';
 
 /** One access token of either family (docs/wechat-api.md §2). */
 export interface TokenRecord {
@@ -146,6 +147,8 @@ export interface AccountState {
   followers?: FollowerState;
   /** Custom user tags (§9); the tags of a follower live in its `followers` override. */
   tags?: TagState;
+  /** Requests behind recent error answers, by rid, for `openapi/rid/get` (§3). */
+  rids?: Record<string, RidRecord>;
 }
 
 /** A served media file (`/mmbiz_png/<id>/0`). */
@@ -314,4 +317,8 @@ export function followerState(acc: AccountState, nowMs: number): FollowerState {
 
 export function tagState(acc: AccountState): TagState {
   return (acc.tags ??= createTagState());
+}
+
+export function ridLog(acc: AccountState): Record<string, RidRecord> {
+  return (acc.rids ??= {});
 }

@@ -37,10 +37,11 @@ describe('admin routes', () => {
     expect((await call('HEAD', '/__emulator/state')).status).toBe(200);
   });
 
-  it('leaves other unknown paths to the API 404', async () => {
+  it('leaves other unknown paths to the unknown-API answer (48001)', async () => {
     const { status, body } = await call('POST', '/');
-    expect(status).toBe(404);
-    expect(body.errmsg).toMatch(/^emulator: no such API \/ rid: /);
+    expect(status).toBe(200);
+    expect(body.errcode).toBe(48001);
+    expect(body.errmsg).toMatch(/^api unauthorized \(emulator: no such API \/\) rid: /);
     expect((await call('GET', '/mmbiz_png/unknown/0')).status).toBe(404);
   });
 

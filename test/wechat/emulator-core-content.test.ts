@@ -169,6 +169,22 @@ describe('permanent and temporary materials (docs/wechat-api.md §4.2, §4.3)', 
     expect(await c.get('/cgi-bin/material/get_materialcount')).toEqual({ voice_count: 0, video_count: 0, image_count: 3, news_count: 0 });
   });
 
+  it('get_materialcount counts what batchget_material lists: thumbs in neither (§4.3)', async () => {
+    const c = await setup();
+    await c.upload('/cgi-bin/material/add_material?type=image', png, 'a.png');
+    await c.upload('/cgi-bin/material/add_material?type=image', jpg, 'b.jpg');
+    const thumb = await c.upload('/cgi-bin/material/add_material?type=thumb', jpg, 't.jpg');
+    expect(thumb.media_id).toBeTruthy();
+    const counts = await c.get('/cgi-bin/material/get_materialcount');
+    expect(counts).toEqual({ voice_count: 0, video_count: 0, image_count: 2, news_count: 0 });
+    const images = await c.post('/cgi-bin/material/batchget_material', { type: 'image', offset: 0, count: 20 });
+    expect(images.total_count).toBe(counts.image_count);
+    expect(images.item.map((i: Json) => i.media_id)).not.toContain(thumb.media_id);
+    expect((await c.post('/cgi-bin/material/batchget_material', { type: 'thumb', offset: 0, count: 20 })).errcode).toBe(40004);
+    // The thumb is still a material: get_material serves it.
+    expect((await fetch(`${c.emu.url}/cgi-bin/material/get_material?access_token=${c.t}`, { method: 'POST', body: JSON.stringify({ media_id: thumb.media_id }) })).headers.get('content-type')).toMatch(/image\/jpeg/);
+  });
+
   it('temporary media: media/upload + media/get, expired after 3 days (40007), 45001 over limit', async () => {
     const c = await setup();
     const r = await c.upload('/cgi-bin/media/upload?type=image', png, 'tmp.png');

@@ -114,11 +114,19 @@ describe('transport rules (docs/wechat-api.md §1, §14.1)', () => {
     expect((await getJson(emu, `/cgi-bin/draft/count?access_token=${t}`)).errcode).toBe(42001);
   });
 
-  it('answers HTTP 404 for an API path the emulator does not know', async () => {
+  it('answers an API path it does not know with HTTP 200 48001 api unauthorized (not retryable), naming the path', async () => {
     const emu = await emulator();
-    const res = await fetch(`${emu.url}/cgi-bin/no/such/api`);
-    expect(res.status).toBe(404);
-    expect(((await res.json()) as Json).errmsg).toMatch(/no such API \/cgi-bin\/no\/such\/api/);
+    for (const method of ['GET', 'POST']) {
+      const res = await fetch(`${emu.url}/cgi-bin/no/such/api`, { method, ...(method === 'POST' ? { body: '{}' } : {}) });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as Json;
+      expect(body.errcode).toBe(48001);
+      expect(body.errmsg).toMatch(/^api unauthorized \(emulator: no such API \/cgi-bin\/no\/such\/api\) rid: [0-9a-f-]{26}$/);
+    }
+    expect(emu.control.requests().map((r) => [r.path, r.status, r.errcode])).toEqual([
+      ['/cgi-bin/no/such/api', 200, 48001],
+      ['/cgi-bin/no/such/api', 200, 48001],
+    ]);
   });
 
   it('emits raw UTF-8 (no \\u escapes) in responses', async () => {

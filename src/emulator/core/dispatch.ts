@@ -14,6 +14,7 @@ import { matchPath, type EmuResult, type Route } from '../router.js';
 import type { AccountState } from '../state.js';
 import type { EmulatorCore } from '../server.js';
 import { readBody, type BodyRead } from '../wire.js';
+import { loggedBody, loggedUrl, rememberRid } from '../logic/rid-log.js';
 import { handlerContext } from './context.js';
 import { InjectedHttpFailure } from './faults.js';
 import { sendJson, sendResult } from './http.js';
@@ -38,6 +39,8 @@ interface Call extends Matched {
   logged: boolean;
   /** The account the call turned out to act for (logged with it). */
   appId?: string;
+  /** performance.now() when the call was matched (cost_in_ms of openapi/rid/get). */
+  startedAt?: number;
 }
 
 export class Dispatcher {
@@ -74,14 +77,15 @@ export class Dispatcher {
 
     const match = this.findApiRoute(path, req.method);
     if (!match) {
-      // Unknown API path. Real WeChat's answer for an invalid cgi path is not documented (docs/wechat-api.md has no
-      // source); we answer HTTP 404 so a typo or an API the emulator lacks surfaces as a transport failure in any
-      // client, instead of a plausible-looking business errcode (48001 would wrongly suggest a permission problem).
-      this.record(req.method ?? 'GET', path, 404, -1);
-      sendJson(res, 404, { errcode: -1, errmsg: `emulator: no such API ${path} rid: ${newRid(this.core.now())}` });
+      // Unknown API path (docs/wechat-api.md §13 #10): WeChat documents no answer for it; the emulator answers as
+      // WeChat does for an API the account may not call — HTTP 200 `48001 api unauthorized` (§1) — naming the path.
+      // A non-retryable business errcode: SDKs read -1 or HTTP 5xx as "busy, retry", and wxmp treats 48001 as fatal.
+      this.record(req.method ?? 'GET', path, 200, 48001);
+      const errmsg = `api unauthorized (emulator: no such API ${path}) rid: ${newRid(this.core.now())}`;
+      sendJson(res, 200, { errcode: 48001, errmsg });
       return;
     }
-    await this.dispatch(res, { ...match, req, url, body, logged: true });
+    await this.dispatch(res, { ...match, req, url, body, logged: true, startedAt: performance.now() });
   }
 
   /** HTTP 403 for a request the guard refused; the connection is closed so an unread body is not drained. */
@@ -142,8 +146,9 @@ export class Dispatcher {
         return;
       }
       if (!(err instanceof EmuError)) throw err;
-      const errmsg = `${err.errmsg} rid: ${newRid(this.core.now())}`;
-      result = { kind: 'json', body: { errcode: err.errcode, errmsg, ...err.extra } };
+      const rid = newRid(this.core.now());
+      result = { kind: 'json', body: { errcode: err.errcode, errmsg: `${err.errmsg} rid: ${rid}`, ...err.extra } };
+      if (call.logged) this.rememberRid(call, rid, result.body);
     }
     this.core.store.markDirty();
     if (call.logged) {
@@ -182,6 +187,26 @@ export class Dispatcher {
       quotas.charge(account, route.path);
     }
     return route.handle(emuReq, handlerContext(this.core, account));
+  }
+
+  /** The request behind an error answer of an authenticated account, for `openapi/rid/get` (logic/rid-log.ts). */
+  private rememberRid(call: Call, rid: string, body: unknown): void {
+    const acc = call.appId ? this.core.accounts.get(call.appId) : undefined;
+    if (!acc || call.body.kind !== 'complete') return;
+    const now = this.core.now();
+    rememberRid(
+      acc,
+      rid,
+      {
+        invokeTime: Math.floor(now / 1000),
+        costMs: call.startedAt === undefined ? 0 : Math.max(0, Math.round(performance.now() - call.startedAt)),
+        requestUrl: loggedUrl(call.url),
+        requestBody: loggedBody(call.body.data, call.req.headers['content-type']),
+        responseBody: JSON.stringify(body),
+        clientIp: (call.req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+      },
+      now,
+    );
   }
 
   private record(method: string, path: string, status: number, errcode?: number, appId?: string): void {

@@ -118,13 +118,18 @@ export function materialOf(account: AccountState, mediaId: unknown): MaterialRec
   return m;
 }
 
-/** `material/get_materialcount`: thumbs count as images in the library. */
+/**
+ * `material/get_materialcount` counts what `batchget_material` lists (§4.3): image, voice and video materials, and
+ * news (always 0, retired). Thumbs are neither listable (batchget type=thumb → 40004, type=image leaves them out) nor
+ * counted — the answer has no thumb_count, and counting them as images would make image_count disagree with the
+ * image listing's total_count.
+ */
 export function materialCounts(account: AccountState): Record<string, number> {
   const counts = { voice_count: 0, video_count: 0, image_count: 0, news_count: 0 };
   for (const m of Object.values(account.materials)) {
-    if (m.type === 'image' || m.type === 'thumb') counts.image_count++;
+    if (m.type === 'image') counts.image_count++;
     else if (m.type === 'voice') counts.voice_count++;
-    else counts.video_count++;
+    else if (m.type === 'video') counts.video_count++;
   }
   return counts;
 }

@@ -113,6 +113,40 @@ export function validateSendAll(body: unknown, lookups: MassLookups = {}): SendA
   return { ok: true, content: checked.content, filter: tagId === undefined ? { isToAll } : { isToAll, tagId } };
 }
 
+/** `mass/send` takes 2 to 10 000 openids (§7.2: 40130 fewer than two, 40032 too many). */
+export const MASS_SEND_MIN_USERS = 2;
+export const MASS_SEND_MAX_USERS = 10_000;
+
+export type MassSendCheck = { ok: true; content: MassContent; touser: string[] } | { ok: false; errcode: number };
+
+/**
+ * `message/mass/send` — `{"touser":[openids],"msgtype":…}` with the payloads of sendall (`images.media_ids` for images).
+ * `touser` not an array → 47001; fewer than 2 → 40130; more than 10 000 → 40032; a malformed openid → 40003. Repeated
+ * openids count once (EMU).
+ */
+export function validateMassSend(body: unknown, lookups: MassLookups = {}): MassSendCheck {
+  if (!isRecord(body)) return { ok: false, errcode: 47001 };
+  if (!Array.isArray(body.touser)) return { ok: false, errcode: 47001 };
+  const touser = [...new Set(body.touser as unknown[])];
+  if (touser.length < MASS_SEND_MIN_USERS) return { ok: false, errcode: 40130 };
+  if (touser.length > MASS_SEND_MAX_USERS) return { ok: false, errcode: 40032 };
+  if (!touser.every(isValidOpenId)) return { ok: false, errcode: 40003 };
+  const checked = checkContent(body, SENDALL_TYPES, lookups);
+  if (!checked.ok) return checked;
+  return { ok: true, content: checked.content, touser: touser as string[] };
+}
+
+/** `message/mass/speed/set` levels 0–4 and their speed in 万 messages a minute (§7.2 speed table). */
+export const MASS_SPEEDS: readonly number[] = [80, 60, 45, 30, 10];
+
+/** `speed` of `mass/speed/set`: an int 0–4; missing → 45084, out of range → 45083 (§7.2). */
+export function parseMassSpeed(value: unknown): number | { errcode: 45083 | 45084 } {
+  if (value === undefined || value === null || value === '') return { errcode: 45084 };
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n >= MASS_SPEEDS.length) return { errcode: 45083 };
+  return n;
+}
+
 /** `msg_id` for `mass/get` / `mass/delete`: int or numeric string (§1), else null → 40059. */
 export function parseMsgId(value: unknown): number | null {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;

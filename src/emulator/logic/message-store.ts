@@ -12,8 +12,8 @@ export const MESSAGE_LOG_LIMIT = 2_000;
 
 export interface DeliveredMessage {
   msgId: number;
-  via: 'custom' | 'preview' | 'sendall';
-  /** openid, or `@all` / `@tag:<id>` for mass sends. */
+  via: 'custom' | 'preview' | 'sendall' | 'send';
+  /** openid, or `@all` / `@tag:<id>` for mass sends (`@list` for `mass/send` to an openid list). */
   touser: string;
   towxname?: string;
   msgtype: string;
@@ -41,9 +41,14 @@ export interface MassRecord {
   msgId: number;
   msgDataId?: number;
   msgtype: string;
-  status: 'SEND_SUCCESS';
+  /** `DELETE` after `mass/delete` removed every article (§7.2). */
+  status: 'SEND_SUCCESS' | 'DELETE';
   at: number;
   clientMsgId?: string;
+  /** Articles of an mpnews send (the draft's count at send time), for `mass/delete` `article_idx` (40060). */
+  articleCount?: number;
+  /** 1-based article indices removed by `mass/delete`. */
+  deletedIdx?: number[];
 }
 
 export interface MessagingState {
@@ -55,6 +60,10 @@ export interface MessagingState {
   massDay: { day: string; count: number };
   mass: Record<string, MassRecord>;
   clientMsgIds: Record<string, number>;
+  /** `message/mass/speed/set` level 0–4 (absent: 0, the fastest; §7.2). */
+  massSpeed?: number;
+  /** openid → emulator ms until which the "typing" state shown by `message/custom/typing` lasts (§7.1). */
+  typing?: Record<string, number>;
 }
 
 /** A fresh messaging state (state.ts `messagingState()` creates it on first use). */

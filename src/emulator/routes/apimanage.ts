@@ -1,7 +1,9 @@
-/** API management: quotas and quota resets, domain IPs — docs/wechat-api.md §3. */
+/** API management: quotas and quota resets, rid look-ups, domain IPs, callback check — docs/wechat-api.md §3. */
 import { EmuError } from '../errors.js';
 import { json, ok, stringField, type Route } from '../router.js';
 import { accountBySecret } from '../logic/credentials.js';
+import { callbackCheck } from '../logic/callback-check.js';
+import { lookupRid } from '../logic/rid-log.js';
 import { cgiPath, clearAllQuota, clearPathQuota, clearQuotaV2Credentials, quotaView } from '../logic/api-manage.js';
 
 const FAKE_IPS = { ip_list: ['101.89.47.18', '101.91.34.103', '101.91.37.19', '58.251.80.32'] };
@@ -50,4 +52,19 @@ export const apiManageRoutes: Route[] = [
   },
   { method: 'GET', path: '/cgi-bin/get_api_domain_ip', auth: 'token', body: 'none', handle: () => json(FAKE_IPS) },
   { method: 'GET', path: '/cgi-bin/getcallbackip', auth: 'token', body: 'none', handle: () => json(FAKE_IPS) },
+  {
+    method: 'POST',
+    path: '/cgi-bin/openapi/rid/get',
+    auth: 'token',
+    body: 'json',
+    handle: (req, ctx) =>
+      ok({ request: lookupRid(ctx.account.state, ctx.accounts().map((a) => a.state), req.json.rid, ctx.now()) }),
+  },
+  {
+    method: 'POST',
+    path: '/cgi-bin/callback/check',
+    auth: 'token',
+    body: 'json',
+    handle: (req) => json(callbackCheck(req.json)),
+  },
 ];

@@ -121,6 +121,20 @@ export const mediaRoutes: Route[] = [
       return attachment(await bytesOf(ctx, rec.blob), rec.mime, `${rec.mediaId}`);
     },
   },
+  {
+    // 高清语音素材 (JSSDK uploadVoice): the voice in speex, 16 kHz. The emulator answers a live temporary voice's bytes
+    // as uploaded, with Content-Type voice/speex; other media → 40007 (EMU).
+    method: 'GET',
+    path: '/cgi-bin/media/get/jssdk',
+    auth: 'token',
+    body: 'none',
+    dailyLimit: 10_000, // counted like media/get (EMU)
+    async handle(req, ctx) {
+      const rec = tempMediaOf(ctx.account.state, req.query.get('media_id') ?? '', ctx.now());
+      if (rec.type !== 'voice') throw new EmuError(40007);
+      return attachment(await bytesOf(ctx, rec.blob), 'voice/speex', `${rec.mediaId}.speex`);
+    },
+  },
   ...['/cgi-bin/material/add_news', '/cgi-bin/material/update_news'].map(
     (path): Route => ({
       method: 'POST',

@@ -1,9 +1,21 @@
 /**
  * Messages (docs/wechat-api.md §7): `message/custom/send` with reply windows, `message/mass/preview`,
- * `mass/sendall`, `mass/get`. The rules live in ../logic/message-*.ts.
+ * `mass/sendall`, `mass/get`, `mass/send` (openid list), `mass/delete`, `mass/speed/get|set`, `custom/typing`.
+ * The rules live in ../logic/message-*.ts.
  */
-import { json, type Route } from '../router.js';
-import { massStatus, requireVerified, sendAll, sendCustom, sendPreview } from '../logic/message-send.js';
+import { json, ok, type Route } from '../router.js';
+import {
+  massDelete,
+  massSend,
+  massSpeed,
+  massStatus,
+  requireVerified,
+  sendAll,
+  sendCustom,
+  sendPreview,
+  setMassSpeed,
+} from '../logic/message-send.js';
+import { customTyping } from '../logic/message-typing.js';
 
 export const messageRoutes: Route[] = [
   {
@@ -48,5 +60,60 @@ export const messageRoutes: Route[] = [
     auth: 'token',
     body: 'json',
     handle: (req, ctx) => json(massStatus(ctx.account.state, req.json.msg_id)),
+  },
+  {
+    method: 'POST',
+    path: '/cgi-bin/message/mass/send',
+    auth: 'token',
+    body: 'json',
+    dailyLimit: 100, // 高级群发接口 (§3.1)
+    handle(req, ctx) {
+      requireVerified(ctx.account.state);
+      const ids = massSend(ctx.account.state, req.json, ctx.now());
+      return json({ errcode: 0, errmsg: 'send job submission success', ...ids });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/cgi-bin/message/mass/delete',
+    auth: 'token',
+    body: 'json',
+    handle(req, ctx) {
+      requireVerified(ctx.account.state);
+      massDelete(ctx.account.state, req.json);
+      return ok();
+    },
+  },
+  {
+    method: 'POST',
+    path: '/cgi-bin/message/mass/speed/get',
+    auth: 'token',
+    body: 'none',
+    handle(_req, ctx) {
+      requireVerified(ctx.account.state);
+      return json(massSpeed(ctx.account.state));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/cgi-bin/message/mass/speed/set',
+    auth: 'token',
+    body: 'json',
+    handle(req, ctx) {
+      requireVerified(ctx.account.state);
+      setMassSpeed(ctx.account.state, req.json);
+      return ok();
+    },
+  },
+  {
+    method: 'POST',
+    path: '/cgi-bin/message/custom/typing',
+    auth: 'token',
+    body: 'json',
+    handle(req, ctx) {
+      requireVerified(ctx.account.state);
+      customTyping(ctx.account.state, req.json, ctx.now());
+      return ok();
+    },
   },
 ];

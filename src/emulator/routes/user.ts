@@ -7,6 +7,7 @@ import { EmuError } from '../errors.js';
 import { json, ok, type EmuResult, type Route } from '../router.js';
 import { tagState } from '../state.js';
 import { batchUserInfo, userInfo } from '../logic/user-info.js';
+import { updateRemark } from '../logic/user-remark.js';
 import { followersOf } from '../logic/user-store.js';
 import { batchTagging, createTag, deleteTag, knownTagId, listTags, tagMembers, updateTag } from '../logic/user-tags.js';
 import { isValidOpenId, pageFollowers as pageOpenIds } from '../logic/user-followers.js';
@@ -124,6 +125,16 @@ export const userRoutes: Route[] = [
       // user/tag/get answers like user/get but without `total` (§9 table).
       const { total: _total, ...rest } = page;
       return json(rest);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/cgi-bin/user/info/updateremark',
+    auth: 'token',
+    body: 'json',
+    handle(req, ctx) {
+      updateRemark(ctx.account.state, req.json, ctx.now());
+      return ok();
     },
   },
 ];
