@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { classifyHref, rehypeLinkReferences, textIsUrl } from '../../src/render/plugins/rehype/rehype-link-references.js';
 import { countScripts, isMostlyCjk } from '../../src/render/util/lang.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { rehypeWechatFootnotes } from '../../src/render/plugins/rehype/rehype-wechat-footnotes.js';
+import { defaultTemplatesDir } from '../../src/render/theme.js';
 import { goldenSuite, renderWith } from '../helpers/golden.js';
 
 goldenSuite('link-references', [rehypeLinkReferences]);
@@ -98,5 +102,23 @@ describe('script detection (src/render/util/lang.ts)', () => {
     expect(isMostlyCjk('An English sentence that mentions 中文 once in a long paragraph of Latin words.')).toBe(false);
     expect(isMostlyCjk('1234 !!!')).toBe(false);
     expect(isMostlyCjk('日本語のテキスト')).toBe(true);
+  });
+});
+
+describe('a link number next to a footnote marker (issue 15: "RFC 3013[1]①")', () => {
+  it('becomes one superscript with its parts spaced apart, in the real plugin order', async () => {
+    const md = '遵循 [RFC 3013](https://www.rfc-editor.org/rfc/rfc3013)[^1] 的规定。\n\n[^1]: 站点安全手册。\n';
+    const { html } = await renderWith([rehypeWechatFootnotes, rehypeLinkReferences], md);
+    expect(html).toContain('RFC 3013<sup class="wx-linkref">[1]\u202f①</sup>');
+    expect(html.match(/<sup/g)).toHaveLength(1);
+  });
+
+  it('every theme sets footnote and link superscripts at 12 px or more', () => {
+    for (const theme of readdirSync(defaultTemplatesDir)) {
+      const css = readFileSync(path.join(defaultTemplatesDir, theme, 'theme.css'), 'utf8');
+      const rule = /\.wx-fnref,\s*\.wx-linkref\s*\{([^}]*)\}/.exec(css)?.[1];
+      expect(rule, theme).toBeDefined();
+      expect(Number(/font-size:\s*(\d+)px/.exec(rule!)?.[1]), theme).toBeGreaterThanOrEqual(12);
+    }
   });
 });

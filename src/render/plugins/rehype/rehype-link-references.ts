@@ -212,6 +212,36 @@ export function rehypeLinkReferences(): Transformer<Root> {
     file.data.linkRefs = refs;
     if (mode === 'keep') return;
     transform(tree, { mode, file, refs, byKey: new Map() });
+    if (refs.length > 0) mergeAdjacentMarkers(tree);
     if (refs.length > 0) tree.children.push(textNode('\n'), referencesSection(refs, treeIsCjk(tree)));
   };
+}
+
+/** A narrow no-break space: keeps merged markers apart on screen and together on one line. */
+const MARKER_GAP = '\u202f';
+
+/**
+ * `[RFC 3013](url)[^1]` gives a link number and a footnote marker side by side (`[1]①`), read as one odd number in
+ * two tiny superscripts (issue 15). Adjacent `sup.wx-linkref` / `sup.wx-fnref` become one superscript whose parts
+ * are spaced apart: `<sup class="wx-linkref">[1] ①</sup>`. Runs after the footnotes plugin (processor order).
+ */
+function mergeAdjacentMarkers(node: Root | Element): void {
+  if (node.type === 'element' && ['pre', 'code', 'svg'].includes(node.tagName)) return;
+  const out: (typeof node.children)[number][] = [];
+  for (const child of node.children) {
+    const previous = out.at(-1);
+    if (isMarker(child) && previous && isMarker(previous)) {
+      previous.children.push({ type: 'text', value: MARKER_GAP }, ...child.children);
+      continue;
+    }
+    if (child.type === 'element') mergeAdjacentMarkers(child);
+    out.push(child);
+  }
+  node.children = out as typeof node.children;
+}
+
+function isMarker(node: ElementContent | Root['children'][number]): node is Element {
+  if (node.type !== 'element' || node.tagName !== 'sup') return false;
+  const classes = classList(node);
+  return classes.includes('wx-linkref') || classes.includes('wx-fnref');
 }
