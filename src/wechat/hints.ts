@@ -125,6 +125,8 @@ const TABLE: Record<number, HintEntry> = {
   45067: { zh: 'clientmsgid 长度超过限制', do: 'clientmsgid must be at most 64 bytes.' },
   45080: { zh: '下发输入状态，需要之前30秒内跟用户有过消息交互', do: 'Typing status can only be sent within 30 s of the user\'s last message.' },
   45081: { zh: '已经在输入状态，不可重复下发', do: 'Typing status lasts 15 s; do not send it again meanwhile.' },
+  45083: { zh: '设置的 speed 参数不在0到4的范围内', do: 'The mass-send speed is a level from 0 (fastest, 80 万/min) to 4 (10 万/min).' },
+  45084: { zh: '没有设置 speed 参数', do: 'message/mass/speed/set needs a "speed" field (0–4).' },
   45086: { zh: '小程序 appid 不合法', do: 'data-miniprogram-appid must be a mini program linked to the account.' },
   45106: { zh: '此接口已下线', do: 'This API was shut down (material/add_news etc. since 2022-02-28): use drafts (draft/add) and freepublish instead.' },
   45110: { zh: '作者字数超出限制', do: 'Author too long: keep it within 16 characters.' },

@@ -453,6 +453,56 @@ describe('messages, menus, users, datacube and quota against the emulator', () =
     expect(countOf(emu, '/cgi-bin/account/getaccountbasicinfo')).toBe(1);
   });
 
+  it('user.updateRemark, message.typing, massSend / massDelete / massSpeed, openapi.getRid and checkCallback', async () => {
+    const emu = await emulator({ now: () => T0 });
+    const wx = clientFor(emu, { now: () => T0 });
+    const alice = 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M';
+    const bob = 'oTestFollowerBob_00000000001';
+    await wx.user.updateRemark(bob, '同事');
+    expect((await wx.user.info(bob)).remark).toBe('同事');
+    await expect(wx.user.updateRemark(bob, '长'.repeat(30))).rejects.toBeInstanceOf(WeChatClientError);
+
+    await admin(emu, 'POST', '/__emulator/followers/alice/message', { content: '你好' });
+    await wx.message.typing(alice);
+    const twice = (await caught(wx.message.typing(alice))) as WeChatError;
+    expect(twice.errcode).toBe(45081);
+    expect(twice.hint).toMatch(/15 s/);
+    await wx.message.typing(alice, false);
+
+    const draft = await newDraft(wx, '群发文章');
+    const sent = await wx.message.massSend([alice, bob], { msgtype: 'mpnews', mpnews: { media_id: draft } }, { clientmsgid: 'issue9' });
+    expect(sent.msg_id).toMatch(/^\d+$/);
+    expect(sent.msg_data_id).toMatch(/^\d+$/);
+    await expect(wx.message.massSend([alice], { msgtype: 'text', text: { content: 'x' } })).rejects.toBeInstanceOf(WeChatClientError);
+    await wx.message.massDelete(sent.msg_id, 1);
+    const badIdx = (await caught(wx.message.massDelete(sent.msg_id, 2))) as WeChatError;
+    expect(badIdx.errcode).toBe(40060);
+    // mass/* is not idempotent: one call each, no retry.
+    expect(countOf(emu, '/cgi-bin/message/mass/send')).toBe(1);
+    expect(countOf(emu, '/cgi-bin/message/mass/delete')).toBe(2);
+    expect(await wx.message.massSpeed()).toEqual({ speed: 0, realspeed: 80 });
+    expect(await wx.message.massSpeed(2)).toEqual({ speed: 2, realspeed: 45 });
+
+    // The rid in the errmsg of the failed mass/delete leads back to that request.
+    const rid = /rid: ([0-9a-f-]{26})/.exec(badIdx.errmsg)![1]!;
+    const request = await wx.openapi.getRid(rid);
+    expect(request).toMatchObject({ request_url: '/cgi-bin/message/mass/delete' });
+    expect(JSON.parse(String(request.request_body))).toEqual({ msg_id: sent.msg_id, article_idx: 2 });
+    expect(((await caught(wx.openapi.getRid('nope'))) as WeChatError).errcode).toBe(76002);
+
+    expect(await wx.openapi.checkCallback('dns', 'UNICOM')).toEqual({ dns: [{ ip: '127.0.0.1', real_operator: 'UNICOM' }], ping: [] });
+  });
+
+  it('an API the emulator does not know: WeChatError 48001, not retried', async () => {
+    const emu = await emulator({ now: () => T0 });
+    const wx = clientFor(emu, { now: () => T0 });
+    const error = (await caught(wx.call({ path: 'cgi-bin/no/such/api', method: 'POST', json: {} }))) as WeChatError;
+    expect(error).toBeInstanceOf(WeChatError);
+    expect(error.errcode).toBe(48001);
+    expect(error.errmsg).toMatch(/no such API \/cgi-bin\/no\/such\/api/);
+    expect(countOf(emu, '/cgi-bin/no/such/api')).toBe(1);
+  });
+
   it('reports API quota usage', async () => {
     const emu = await emulator({ now: () => T0 });
     const wx = clientFor(emu, { now: () => T0 });

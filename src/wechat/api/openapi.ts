@@ -7,6 +7,12 @@ export interface ApiQuota {
   component_rate_limit?: { call_count: number; refresh_second: number };
 }
 
+/** `callback/check` results: how the callback URL resolves and answers from WeChat's operator networks. */
+export interface CallbackCheck {
+  dns: { ip: string; real_operator: string }[];
+  ping: { ip: string; from_operator: string; package_loss: string; time: string }[];
+}
+
 /** `cgi-bin/openapi/*` and `clear_quota` (docs/wechat-api.md §3). */
 export class OpenApi {
   constructor(private readonly ctx: ApiContext) {}
@@ -29,5 +35,14 @@ export class OpenApi {
   async getRid(rid: string): Promise<Record<string, unknown>> {
     const res = await this.ctx.call<{ request?: Record<string, unknown> }>({ path: 'cgi-bin/openapi/rid/get', method: 'POST', json: { rid } });
     return res.request ?? {};
+  }
+
+  /**
+   * Check the account's callback (server configuration) URL from WeChat's side (`callback/check`, §3): `action`
+   * `dns`, `ping` or `all`; `operator` `DEFAULT` (by the server's IP), `CHINANET`, `UNICOM` or `CAP`.
+   */
+  async checkCallback(action: 'dns' | 'ping' | 'all' = 'all', operator: 'DEFAULT' | 'CHINANET' | 'UNICOM' | 'CAP' = 'DEFAULT'): Promise<CallbackCheck> {
+    const res = await this.ctx.call<Partial<CallbackCheck>>({ path: 'cgi-bin/callback/check', method: 'POST', json: { action, check_operator: operator } });
+    return { dns: res.dns ?? [], ping: res.ping ?? [] };
   }
 }

@@ -1,4 +1,5 @@
 import type { ApiContext } from './context.js';
+import { WeChatClientError } from '../errors.js';
 
 export type UserLang = 'zh_CN' | 'zh_TW' | 'en';
 
@@ -83,5 +84,16 @@ export class UserApi {
       out.push(...(res.user_info_list ?? []));
     }
     return out;
+  }
+
+  /**
+   * Set a follower's remark (备注名), shown as `remark` by `info` (`user/info/updateremark`, §9): shorter than 30
+   * characters; an empty string clears it. Verified service accounts only (48001 otherwise).
+   */
+  async updateRemark(openid: string, remark: string): Promise<void> {
+    if ([...remark].length >= 30) {
+      throw new WeChatClientError(`a remark is shorter than 30 characters (got ${[...remark].length})`, 'cgi-bin/user/info/updateremark');
+    }
+    await this.ctx.call({ path: 'cgi-bin/user/info/updateremark', method: 'POST', json: { openid, remark } });
   }
 }
