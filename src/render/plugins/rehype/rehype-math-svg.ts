@@ -11,7 +11,9 @@
  * `aria-label`; `<title>`/`<desc>` are no better (WeChat strips unknown SVG children, and a <title> shows as a
  * tooltip), so aria-label is the one cheap option, and it costs nothing when dropped.
  *
- * Performance: one MathJax document per process (math/engine.ts) and a bounded LRU of rendered formulas keyed by
+ * Performance: MathJax (mathjax-full, hundreds of modules) is imported the first time a post has a formula, so a post
+ * without math neither loads nor pays for it; the transformer is asynchronous only that once.
+ * One MathJax document per process (math/engine.ts) and a bounded LRU of rendered formulas keyed by
  * display/inline + TeX (plus the macros the post defined so far, see below). A TeX error is reported as a vfile
  * message (ruleId `math-error`) and the source is shown as inline code.
  *
@@ -23,10 +25,8 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { Transformer } from 'unified';
-import { SKIP, visit } from 'unist-util-visit';
+import { EXIT, SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { definesMacros, renderTexToSvg, resetUserMacros, TexRenderError } from '../../math/engine.js';
-import { cloneElement, drawsSomething, prepareMathSvg } from '../../math/svg.js';
 import { defaultRenderSettings } from '../../types.js';
 import { classList } from '../../util/class-names.js';
 
@@ -34,6 +34,19 @@ import { classList } from '../../util/class-names.js';
 export const DISPLAY_WRAPPER_STYLE = 'display:block;max-width:100%;overflow-x:auto;overflow-y:hidden;text-align:center';
 
 type Rendered = { svg: Element } | { error: string };
+
+/** The MathJax engine and the SVG post-processing, loaded on the first formula. */
+interface MathModules {
+  engine: typeof import('../../math/engine.js');
+  svg: typeof import('../../math/svg.js');
+}
+let modules: MathModules | undefined;
+let loading: Promise<MathModules> | undefined;
+
+function loadMath(): Promise<MathModules> {
+  loading ??= Promise.all([import('../../math/engine.js'), import('../../math/svg.js')]).then(([engine, svg]) => (modules = { engine, svg }));
+  return loading;
+}
 
 /** Bounded LRU (Map keeps insertion order; a hit moves the entry to the end). */
 const CACHE_LIMIT = 5000;
@@ -64,7 +77,8 @@ export function clearMathCache(): void {
 /** Whether the MathJax document holds macros a post defined (they must be forgotten before the next post). */
 let macrosDefined = false;
 
-function render(tex: string, display: boolean, context: string): Rendered {
+function render({ engine, svg }: MathModules, tex: string, display: boolean, context: string): Rendered {
+  const { definesMacros, renderTexToSvg, TexRenderError } = engine;
   const label = tex.replace(/\s+/g, ' ').trim();
   const defining = definesMacros(tex);
   const key = `${context}\u0000${display ? 'D' : 'I'}\u0000${tex}`;
@@ -76,7 +90,7 @@ function render(tex: string, display: boolean, context: string): Rendered {
   }
   let result: Rendered;
   try {
-    result = { svg: prepareMathSvg(renderTexToSvg(tex, display), { display, label }) };
+    result = { svg: svg.prepareMathSvg(renderTexToSvg(tex, display), { display, label }) };
   } catch (error) {
     if (!(error instanceof TexRenderError)) throw error;
     result = { error: error.message };
@@ -131,7 +145,20 @@ function wrap(svg: Element, display: boolean): Element {
     : { type: 'element', tagName: 'span', properties: { className: ['wx-math-inline'] }, children: [svg] };
 }
 
-function transform(tree: Root, file: VFile): void {
+/** Whether the tree holds a formula (cheap: one walk, stops at the first). */
+function hasMath(tree: Root): boolean {
+  let found = false;
+  visit(tree, 'element', (node) => {
+    if (!mathOf(node)) return;
+    found = true;
+    return EXIT;
+  });
+  return found;
+}
+
+function transform(tree: Root, file: VFile, math: MathModules): void {
+  const { definesMacros, resetUserMacros } = math.engine;
+  const { cloneElement, drawsSomething } = math.svg;
   const settings = file.data.settings ?? defaultRenderSettings;
   file.data.mathCount = 0;
   if (!settings.math) return;
@@ -144,9 +171,9 @@ function transform(tree: Root, file: VFile): void {
   const maxFormulas = settings.maxFormulas ?? Number.POSITIVE_INFINITY;
   visit(tree, 'element', (node, index, parent) => {
     if (!parent || index === undefined) return;
-    const math = mathOf(node);
-    if (!math) return;
-    if (math.tex === '') return SKIP;
+    const formula = mathOf(node);
+    if (!formula) return;
+    if (formula.tex === '') return SKIP;
     // Each formula is a MathJax run and an SVG of a few KB: 20,000 of them took 14 s and 1 GB. Past the limit they
     // stay TeX, and the post gets one error (docs/security.md).
     if (count >= maxFormulas) {
@@ -154,27 +181,27 @@ function transform(tree: Root, file: VFile): void {
         file.message(`More than ${maxFormulas} formulas: the rest are not rendered (raise limits.formulas in wxmp.config.ts)`, { place: node.position, ruleId: 'math-too-many', source: 'wxmp' });
         count++;
       }
-      parent.children[index] = fallback(math.tex, math.display) as ElementContent;
+      parent.children[index] = fallback(formula.tex, formula.display) as ElementContent;
       return SKIP;
     }
-    const result = render(math.tex, math.display, context);
-    if (definesMacros(math.tex)) context += `${math.tex}\n`;
+    const result = render(math, formula.tex, formula.display, context);
+    if (definesMacros(formula.tex)) context += `${formula.tex}\n`;
     // A formula that only defines macros (`$$\newcommand…$$`) shows nothing: drop it instead of an empty box.
-    if ('svg' in result && !drawsSomething(result.svg) && definesMacros(math.tex)) {
+    if ('svg' in result && !drawsSomething(result.svg) && definesMacros(formula.tex)) {
       parent.children.splice(index, 1);
       return [SKIP, index];
     }
     let replacement: Element;
     if ('svg' in result) {
-      replacement = wrap(cloneElement(result.svg), math.display);
+      replacement = wrap(cloneElement(result.svg), formula.display);
       count++;
     } else {
-      file.message(`Cannot render math \`${excerpt(math.tex)}\`: ${result.error}`, {
+      file.message(`Cannot render math \`${excerpt(formula.tex)}\`: ${result.error}`, {
         place: node.position,
         ruleId: 'math-error',
         source: 'wxmp',
       });
-      replacement = fallback(math.tex, math.display);
+      replacement = fallback(formula.tex, formula.display);
     }
     if (node.position) replacement.position = node.position;
     parent.children[index] = replacement as ElementContent;
@@ -185,5 +212,13 @@ function transform(tree: Root, file: VFile): void {
 
 /** Renders `$…$` and `$$…$$` to SVG when `settings.math` is on; counts formulas in `file.data.mathCount`. */
 export function rehypeMathSvg(): Transformer<Root> {
-  return (tree, file) => transform(tree, file);
+  return (tree, file) => {
+    const settings = file.data.settings ?? defaultRenderSettings;
+    if (!settings.math || !hasMath(tree)) {
+      file.data.mathCount = 0;
+      return;
+    }
+    if (modules) return transform(tree, file, modules);
+    return loadMath().then((loaded) => transform(tree, file, loaded));
+  };
 }
