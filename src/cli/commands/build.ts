@@ -19,6 +19,8 @@ interface BuildOptions {
   theme?: string;
   quiet?: boolean;
   watch?: boolean;
+  /** `--no-cache` sets false: render every post, neither reading nor writing the render cache. */
+  cache?: boolean;
 }
 
 /**
@@ -42,12 +44,15 @@ export function registerBuildCommand(program: Command): void {
     .option('--theme <name>', 'theme for every post (overrides config and front matter)')
     .option('--json', 'print a JSON report instead of text')
     .option('-q, --quiet', 'print only problems and the summary')
+    .option('--no-cache', 'render every post again: do not read or write the render cache (.wxmp/cache/render/)')
     .option('-w, --watch', 'keep running: re-render the posts a saved file affects, rewrite their files and the index')
     .addHelpText(
       'after',
       `
 Writes, per post, <out>/<name>.html (exactly the HTML WeChat receives) and <name>.preview.html (a phone-width page),
 plus <out>/index.html previewing every post, with local images shown from disk.
+A post whose content, included files, images, theme and config are unchanged since a previous build is not rendered
+again: its result comes from .wxmp/cache/render/ (bounded, safe to delete; --no-cache bypasses it).
 Exit code 1 when any post has an error.
 
 Examples:
@@ -66,8 +71,12 @@ Examples:
 export async function runBuild(patterns: string[], options: BuildOptions, memo?: BuildMemo): Promise<number> {
   const project = await loadProject(options);
   const { root, config } = project;
-  // Loaded here, not at start-up: other commands do not pay for them.
-  const [{ RenderPool, renderJob }, { buildPostPage, buildPreviewPage }] = await Promise.all([import('../../render/pool.js'), import('../../preview/page.js')]);
+  // Loaded here, not at start-up: other commands do not pay for them. The renderer itself loads only on a cache miss.
+  const [{ RenderPool, renderJob }, { buildPostPage, buildPreviewPage }, { RenderCache }] = await Promise.all([
+    import('../../render/pool.js'),
+    import('../../preview/page.js'),
+    import('../../render/cache.js'),
+  ]);
   const outDir = path.resolve(root, options.out ?? config.outDir);
   const files = await selectPosts(project, patterns);
   if (files.length === 0) {
@@ -76,22 +85,48 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
   }
   await mkdir(outDir, { recursive: true });
   const names = outputNames(files.map((f) => path.relative(root, f)));
-  const results: { rendered?: RenderedPost; source: string; output: string; skipped?: boolean }[] = [];
+  const results: { rendered?: RenderedPost; source: string; output: string; skipped?: boolean; cached?: boolean }[] = [];
   const entries: PreviewEntry[] = [];
   // The preview shows local images from disk: paths relative to the output folder (every page sits at its top).
   const images = { kind: 'relative-to', dir: outDir } as const;
   const posts = await Promise.all(files.map((file) => loadPost(file, root, config)));
-  // Posts render on worker threads when there are enough of them; output stays in post order.
-  const pool = posts.length >= POOL_THRESHOLD ? new RenderPool({ root, config }) : undefined;
-  const renders: (Promise<PoolRenderResult> | undefined)[] = new Array(posts.length);
+  const cache = options.cache === false ? undefined : await RenderCache.open(root, config);
+  // The posts to render, and what the cache already holds for them (looked up before any renderer module loads).
+  const wanted = posts.map((post) => post.meta.draft !== true && !(memo?.only && !memo.only.has(post.source) && memo.entries.has(post.source)));
+  const keys: (string | undefined)[] = new Array(posts.length);
+  const hits: (RenderedPost | undefined)[] = new Array(posts.length);
+  if (cache) {
+    await Promise.all(
+      posts.map(async (post, i) => {
+        if (!wanted[i]) return;
+        keys[i] = await cache.keyOf({ source: post.source, raw: post.raw, theme: options.theme ?? post.meta.theme ?? config.theme, themeFlag: options.theme, images });
+        if (keys[i]) hits[i] = await cache.get(keys[i]);
+      }),
+    );
+  }
+  const misses = posts.filter((_, i) => wanted[i] && !hits[i]).length;
+  // Posts render on worker threads when there are enough of them to render; output stays in post order.
+  const pool = misses >= POOL_THRESHOLD ? new RenderPool({ root, config }) : undefined;
+  const renders: (Promise<PoolRenderResult & { cached?: boolean }> | undefined)[] = new Array(posts.length);
+  const stores: Promise<void>[] = [];
   // Largest posts first: threads then finish together instead of one large post running alone at the end.
   const order = posts.map((_, i) => i).sort((a, b) => posts[b]!.raw.length - posts[a]!.raw.length);
   for (const i of order) {
     const post = posts[i]!;
-    if (post.meta.draft === true) continue;
-    if (memo?.only && !memo.only.has(post.source) && memo.entries.has(post.source)) continue;
+    if (!wanted[i]) continue;
+    const hit = hits[i];
+    if (hit) {
+      renders[i] = Promise.resolve({ rendered: hit, placeholderRefs: [], cached: true });
+      continue;
+    }
     const job = { file: post.path, theme: options.theme, images };
-    renders[i] = pool ? pool.render(job) : renderJob(job, root, config);
+    const render = pool ? pool.render(job) : renderJob(job, root, config);
+    const key = keys[i];
+    if (cache && key) {
+      // A failed write only costs a render next time.
+      stores.push(render.then((r) => cache.set(key, r.rendered)).catch(() => undefined));
+    }
+    renders[i] = render;
   }
   // A rejected render is awaited below, in order; keep it from being reported as unhandled meanwhile.
   for (const r of renders) r?.catch(() => undefined);
@@ -110,7 +145,7 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
         if (!options.json && !options.quiet) process.stderr.write(`${pc.dim('skip')} ${post.source} ${pc.dim('(draft: true)')}\n`);
         continue;
       }
-      const { rendered } = await pending;
+      const { rendered, cached } = await pending;
       const htmlFile = path.join(outDir, `${name}.html`);
       await writeFile(htmlFile, rendered.html);
       const counts = countBySeverity(rendered.messages);
@@ -130,17 +165,19 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
       memo?.deps.set(post.source, [post.path, ...rendered.includes, ...[...rendered.images, ...(rendered.cover ? [rendered.cover] : [])].flatMap((r) => (r.kind === 'local' && r.path ? [r.path] : []))]);
       // Every page sits at the top of the output folder, next to index.html.
       await writeFile(path.join(outDir, `${name}.preview.html`), buildPostPage(entry, { indexHref: 'index.html' }));
-      results.push({ rendered, source: post.source, output: path.relative(root, htmlFile).split(path.sep).join('/') });
+      results.push({ rendered, source: post.source, output: path.relative(root, htmlFile).split(path.sep).join('/'), ...(cached ? { cached } : {}) });
       if (!options.json) {
         const mark = counts.errors ? pc.red('✗') : counts.warnings ? pc.yellow('!') : pc.green('✓');
         if (!options.quiet || counts.errors || counts.warnings) {
-          process.stderr.write(`${mark} ${post.source} ${pc.dim(`→ ${name}.html  ${formatBytes(rendered.sizes.htmlBytes)}`)}\n`);
+          process.stderr.write(`${mark} ${post.source} ${pc.dim(`→ ${name}.html  ${formatBytes(rendered.sizes.htmlBytes)}${cached ? '  (cached)' : ''}`)}\n`);
         }
         printProblems(options.quiet ? rendered.messages.filter((m) => m.fatal !== undefined) : rendered.messages);
       }
     }
   } finally {
     await pool?.close();
+    await Promise.all(stores);
+    await cache?.close();
   }
 
   const indexFile = path.join(outDir, 'index.html');
@@ -166,16 +203,18 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
               messages: r.rendered.messages.map(problemToJson),
               sizes: r.rendered.sizes,
               ok: r.rendered.ok,
+              cached: r.cached === true,
             }
           : { source: r.source, skipped: true, reason: 'draft' },
       ),
-      summary: { posts: results.length, ...counts },
+      summary: { posts: results.length, rendered: results.filter((r) => r.rendered && !r.cached).length, cached: results.filter((r) => r.cached).length, ...counts },
     });
   } else {
     const built = results.filter((r) => r.rendered).length;
+    const cachedCount = results.filter((r) => r.cached).length;
     const skipped = results.length - built;
     process.stderr.write(
-      `\nBuilt ${plural(built, 'post')}${skipped ? `, skipped ${skipped}` : ''}: ${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')} → ${path.relative(process.cwd(), indexFile) || indexFile}\n`,
+      `\nBuilt ${plural(built, 'post')}${cachedCount ? ` (${cachedCount} unchanged, from the cache)` : ''}${skipped ? `, skipped ${skipped}` : ''}: ${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')} → ${path.relative(process.cwd(), indexFile) || indexFile}\n`,
     );
   }
   return counts.errors > 0 ? 1 : 0;

@@ -1,0 +1,132 @@
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, repoRoot, runCli } from '../helpers/cli.js';
+import { makeImage, makeRepo } from '../helpers/repo.js';
+
+/** Counts and lists the modules a process loads (ESM through a register() hook, CommonJS from require.cache). */
+const MODULE_HOOK = `
+import { register, createRequire } from 'node:module';
+import { appendFileSync } from 'node:fs';
+const log = process.env.WXMP_MODULE_LOG;
+register('data:text/javascript,' + encodeURIComponent(\`
+import { appendFileSync } from 'node:fs';
+let log;
+export function initialize(data) { log = data.log; }
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  if (log && result.url.startsWith('file:')) appendFileSync(log, result.url + '\\\\n');
+  return result;
+}\`), { data: { log } });
+process.on('exit', () => { if (log) appendFileSync(log, Object.keys(createRequire(process.cwd() + '/').cache).join('\\n') + '\\n'); });
+`;
+
+interface Report {
+  posts: { source: string; cached?: boolean; skipped?: boolean; title?: string }[];
+  summary: { posts: number; rendered: number; cached: number };
+}
+
+async function build(root: string, ...args: string[]): Promise<Report> {
+  const result = await runCli(['build', '--root', root, '--json', ...args]);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  return JSON.parse(result.stdout) as Report;
+}
+
+function cachedOf(report: Report): Record<string, boolean> {
+  return Object.fromEntries(report.posts.filter((p) => !p.skipped).map((p) => [p.source, p.cached === true]));
+}
+
+function later(file: string, seconds: number): void {
+  const when = new Date(Date.now() + seconds * 1000);
+  utimesSync(file, when, when);
+}
+
+/** Three ordinary posts and one that includes a snippet; snippets need `render.mkdocs`. */
+async function makeProject(config: Record<string, unknown> = {}): Promise<string> {
+  const root = await makeRepo({
+    posts: 3,
+    extra: { 'snip.md': '---\ntitle: 片段\ncover: ./images/cover-0.jpg\n---\n\n```text\n--8<-- "snippets/a.txt"\n```\n' },
+  });
+  mkdirSync(path.join(root, 'snippets'));
+  writeFileSync(path.join(root, 'snippets', 'a.txt'), 'snippet one\n');
+  writeFileSync(path.join(root, 'wxmp.config.json'), JSON.stringify({ render: { mkdocs: true }, ...config }));
+  return root;
+}
+
+const all = { 'posts/post-000.md': false, 'posts/post-001.md': false, 'posts/post-002.md': false, 'posts/snip.md': false };
+const none = Object.fromEntries(Object.keys(all).map((k) => [k, true]));
+// Many CLI processes per test on a shared two-core machine: a generous limit (no timing is asserted).
+const SLOW = { timeout: 180_000 };
+
+describe('wxmp build: the render cache (CLI process)', () => {
+  it('re-renders nothing the second time (without loading the renderer), then only a post whose content changed', SLOW, async () => {
+    const root = await makeProject();
+    const first = await build(root);
+    expect(cachedOf(first)).toEqual(all);
+    expect(first.summary).toMatchObject({ posts: 4, rendered: 4, cached: 0 });
+    expect(existsSync(path.join(root, '.wxmp', 'cache', 'render'))).toBe(true);
+    const html = readFileSync(path.join(root, 'out', 'post-001.html'), 'utf8');
+
+    // Nothing changed: nothing rendered, same output; and the renderer was never loaded.
+    rmSync(path.join(root, 'out'), { recursive: true });
+    const log = path.join(root, 'modules.log');
+    const second = await runCli(['build', '--root', root, '--json'], {
+      env: cleanEnv({ NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(MODULE_HOOK)}`, WXMP_MODULE_LOG: log }),
+    });
+    const report = JSON.parse(second.stdout) as Report;
+    expect(cachedOf(report)).toEqual(none);
+    expect(report.summary).toMatchObject({ posts: 4, rendered: 0, cached: 4 });
+    expect(readFileSync(path.join(root, 'out', 'post-001.html'), 'utf8')).toBe(html);
+    const loaded = readFileSync(log, 'utf8');
+    expect(loaded).toContain('/render/cache.');
+    expect(loaded).not.toMatch(/\/render\/render\.|\/render\/processor\.|[/\\]mathjax-full[/\\]|[/\\]unified[/\\]|[/\\]juice[/\\]/);
+
+    writeFileSync(path.join(root, 'posts', 'post-001.md'), '\n多一段。\n', { flag: 'a' });
+    expect(cachedOf(await build(root))).toEqual({ ...none, 'posts/post-001.md': false });
+    expect(readFileSync(path.join(root, 'out', 'post-001.html'), 'utf8')).toContain('多一段。');
+  });
+
+  it('re-renders the posts that read a changed snippet or image', SLOW, async () => {
+    const root = await makeProject();
+    expect(cachedOf(await build(root))).toEqual(all);
+    writeFileSync(path.join(root, 'snippets', 'a.txt'), 'snippet two\n');
+    later(path.join(root, 'snippets', 'a.txt'), 5);
+    expect(cachedOf(await build(root))).toEqual({ ...none, 'posts/snip.md': false });
+    expect(readFileSync(path.join(root, 'out', 'snip.html'), 'utf8')).toContain('snippet two');
+    // own-2.png is post 2's alone; cover-0.jpg is the cover of posts 0–2 and snip.md.
+    writeFileSync(path.join(root, 'posts', 'images', 'own-2.png'), await makeImage(999));
+    later(path.join(root, 'posts', 'images', 'own-2.png'), 10);
+    expect(cachedOf(await build(root))).toEqual({ ...none, 'posts/post-002.md': false });
+    writeFileSync(path.join(root, 'posts', 'images', 'cover-0.jpg'), await makeImage(998, 'jpeg'));
+    later(path.join(root, 'posts', 'images', 'cover-0.jpg'), 15);
+    expect(cachedOf(await build(root))).toEqual(all);
+  });
+
+  it('re-renders everything when the theme (--theme or a theme file) or the config changes; --no-cache bypasses it', SLOW, async () => {
+    const root = await makeProject({ templatesDir: 'themes' });
+    cpSync(path.join(repoRoot, 'templates', 'default'), path.join(root, 'themes', 'mine'), { recursive: true });
+    expect(cachedOf(await build(root))).toEqual(all);
+    expect(cachedOf(await build(root, '--theme', 'github'))).toEqual(all);
+    expect(cachedOf(await build(root, '--theme', 'github'))).toEqual(none);
+    expect(cachedOf(await build(root, '--theme', 'mine'))).toEqual(all);
+    writeFileSync(path.join(root, 'themes', 'mine', 'theme.css'), '\n.wx-article { color: #222; }\n', { flag: 'a' });
+    expect(cachedOf(await build(root, '--theme', 'mine'))).toEqual(all);
+    expect(cachedOf(await build(root, '--theme', 'mine'))).toEqual(none);
+
+    writeFileSync(path.join(root, 'wxmp.config.json'), JSON.stringify({ render: { mkdocs: true, codeLineNumbers: true }, templatesDir: 'themes' }));
+    expect(cachedOf(await build(root, '--theme', 'mine'))).toEqual(all);
+    expect(cachedOf(await build(root, '--theme', 'mine', '--no-cache'))).toEqual(all);
+    // A deleted cache is only a slower build.
+    rmSync(path.join(root, '.wxmp'), { recursive: true });
+    expect(cachedOf(await build(root, '--theme', 'mine'))).toEqual(all);
+  });
+
+  it('says in the text report how many posts came from the cache', SLOW, async () => {
+    const root = await makeRepo({ posts: 2 });
+    await runCli(['build', '--root', root]);
+    const again = await runCli(['build', '--root', root]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/Built 2 posts \(2 unchanged, from the cache\)/);
+    expect(again.stderr).toMatch(/post-000\.md → post-000\.html .*\(cached\)/);
+  });
+});
