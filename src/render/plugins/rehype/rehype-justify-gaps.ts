@@ -14,9 +14,39 @@ import { classList, hasClass } from '../../util/class-names.js';
  * Blocks: paragraphs, table cells and tight list items (`section.wx-li`, whose text sits in a `span.wx-li-body`).
  * Wide: an inline formula at least MIN_WIDE_EM wide (MathJax's own width, in the SVG's style), or inline code whose
  * text is at least that wide (ASCII ≈ 0.55 em in a monospace face, CJK ≈ 1 em).
+ * Risky text (issue 15): a block is also left-aligned when its text is mostly Latin (English gets wide word gaps
+ * when justified, so left is the safe default for it: Latin letters at least LATIN_SHARE of its letters) or when it
+ * holds a long unbreakable Latin run (a toolchain like `nightly-2024-05-05)`, a URL: text between spaces and CJK)
+ * of at least MIN_RUN_EM, which moves down whole and stretches the Chinese line before it ("尔 函 数 统 称 为").
+ * Headings, list items, alerts and reference lists are never justified: the themes set them left (a theme test
+ * checks it), so this plugin only decides for paragraphs, cells and tight list items.
  * Runs after the lists, math, code and CJK-spacing plugins (the structure and text are final).
  */
 const MIN_WIDE_EM = 5;
+const MIN_RUN_EM = 9;
+const LATIN_SHARE = 0.5;
+
+/** The block's own text (not nested blocks, formulas or code, which holdsWideUnbreakable measures). */
+function ownText(children: ElementContent[]): string {
+  let text = '';
+  for (const child of children) {
+    if (child.type === 'text') text += child.value;
+    else if (child.type === 'element') {
+      if (child.tagName === 'svg' || child.tagName === 'code' || hasClass(child, 'wx-math-inline')) text += ' ';
+      else if (!BLOCK_TAGS.has(child.tagName) || hasClass(child, 'wx-li-body')) text += ownText(child.children);
+    }
+  }
+  return text;
+}
+
+/** Mostly Latin, or a Latin run long enough to leave a wide gap on the line before it. */
+export function isRiskyText(text: string): boolean {
+  const latin = (text.match(/[A-Za-z]/g) ?? []).length;
+  const cjk = (text.match(/[\u2e80-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]/g) ?? []).length;
+  if (latin + cjk > 0 && latin / (latin + cjk) >= LATIN_SHARE) return true;
+  for (const run of text.split(/[\s\u2e80-\u9fff\uf900-\uffef\u3000-\u303f]+/)) if (emWidthOfText(run) >= MIN_RUN_EM) return true;
+  return false;
+}
 
 const BLOCK_TAGS = new Set(['p', 'section', 'div', 'table', 'pre', 'ul', 'ol', 'blockquote', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
@@ -67,7 +97,7 @@ export function rehypeJustifyGaps(): Transformer<Root> {
       // Content the author or a plugin aligned on purpose (`::: center`, aligned table columns) is left alone.
       if (/(?:^|;)\s*text-align:\s*(?:center|right)/.test(String(node.properties.style ?? ''))) return SKIP;
       const block = node.tagName === 'p' || node.tagName === 'td' || node.tagName === 'th' || isTightListItem(node);
-      if (!block || !holdsWideUnbreakable(node.children)) return undefined;
+      if (!block || !(holdsWideUnbreakable(node.children) || isRiskyText(ownText(node.children)))) return undefined;
       const style = typeof node.properties.style === 'string' ? node.properties.style : '';
       node.properties.style = style ? `text-align:left;${style}` : 'text-align:left';
       return undefined;
