@@ -82,7 +82,7 @@ export async function lintArticle(article: RenderedPost, post: Post, config: Wxm
   for (const image of article.images) out.push(...(await lintImage(file, image, 'body', maxBytes)));
 
   if (!article.cover) {
-    out.push(problem(file, 'No cover: add `cover:` to the front matter, an image to the post, or `defaultCover` to the config', { line: 1 }, 'cover-missing', 'warning'));
+    out.push(await generatedCoverNotice(file, article.title));
   } else if (post.meta.cover) {
     if (article.cover.refused) {
       out.push(problem(file, `Cover: ${article.cover.refused}`, at('cover'), 'cover-outside-root', 'error'));
@@ -93,6 +93,19 @@ export async function lintArticle(article: RenderedPost, post: Post, config: Wxm
     }
   }
   return out;
+}
+
+/**
+ * A post without a cover gets one generated at sync (src/assets/generated-cover.ts): an info, which says when the title
+ * cannot be drawn on it (no CJK font on this machine).
+ */
+async function generatedCoverNotice(file: string, title: string): Promise<Problem> {
+  const { canDrawTitle } = await import('../assets/generated-cover.js');
+  const how = (await canDrawTitle(title))
+    ? "with the title in the theme's colours"
+    : "in the theme's colours, without the title: this machine has no CJK font (install one, e.g. fonts-noto-cjk, to draw it)";
+  const choose = 'add `cover:` to the front matter, an image to the post, or `defaultCover` to the config to choose one';
+  return problem(file, `No cover: the sync uploads a generated 900×383 cover ${how}; ${choose}`, { line: 1 }, 'cover-generated', 'info');
 }
 
 async function lintImage(file: string, image: ImageRef, role: 'body' | 'cover', maxBytes: number): Promise<Problem[]> {

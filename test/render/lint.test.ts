@@ -104,7 +104,7 @@ describe('preflight lint', () => {
     expect(lines).toContain('post.md:9:1: warning: `./photo.png` is JPEG data with a .png name [image-extension-mismatch]');
   });
 
-  it('cover: a missing cover file is an error at the cover line, no cover at all is a warning', async () => {
+  it('cover: a missing cover file is an error at the cover line, no cover at all is an info (a cover is generated)', async () => {
     const missing = await lint('---\ntitle: t\nbanner: ./nope.jpg\n---\nx\n');
     expect(missing.lines).toContain('post.md:3:1: error: Cannot find cover `./nope.jpg` [cover-missing-file]');
     expect(missing.rendered.cover?.line).toBe(3);
@@ -113,8 +113,9 @@ describe('preflight lint', () => {
     expect((await lint('---\ntitle: t\ncover: ./cover.webp\n---\nx\n', dir)).lines).toContain(
       'post.md:3:1: info: `./cover.webp` is WEBP: wxmp uploads the cover as PNG or JPEG [image-convert]',
     );
+    // No cover at all: the sync generates one (a Latin title is drawn with any font).
     expect((await lint('---\ntitle: t\n---\nx\n')).lines).toContain(
-      'post.md:1:1: warning: No cover: add `cover:` to the front matter, an image to the post, or `defaultCover` to the config [cover-missing]',
+      "post.md:1:1: info: No cover: the sync uploads a generated 900×383 cover with the title in the theme's colours; add `cover:` to the front matter, an image to the post, or `defaultCover` to the config to choose one [cover-generated]",
     );
   });
 });

@@ -40,15 +40,16 @@ export async function prepareStage(file: string, source: string, ctx: SyncContex
   const messages = [...rendered.messages];
   const title = rendered.title;
   if (!rendered.ok) return { error: firstError(messages), messages, title };
-  const cover = rendered.cover;
-  if (!cover) return { error: { message: 'No cover: add `cover:` to the front matter, an image to the post, or `defaultCover` to the config', line: 1 }, messages, title };
+  // No cover, image or defaultCover: a cover generated from the title in the theme's colours (lint: cover-generated).
+  const generated = rendered.cover ? undefined : await generatedCover(rendered, ctx);
+  const cover = rendered.cover ?? GENERATED_COVER_REF;
 
   let sources: ImageBytes[];
   let coverSource: ImageBytes;
   try {
     sources = await Promise.all(refs.map((ref) => readSource(ref, ctx)));
     if (cover.kind === 'wechat') throw new ImageSourceError('A cover must be a file or a downloadable URL, not an mmbiz URL', cover);
-    coverSource = await readSource(cover, ctx);
+    coverSource = generated ?? (await readSource(cover, ctx));
   } catch (error) {
     if (!(error instanceof ImageSourceError)) throw error;
     const where = { line: error.ref.line, column: error.ref.column };
@@ -63,6 +64,22 @@ export async function prepareStage(file: string, source: string, ctx: SyncContex
     if (digest) inputs[relativePath(session.root, include)] = digest;
   }
   return { rendered, messages, refs, sources, cover, coverSource, inputs };
+}
+
+/** Stands for the generated cover where an ImageRef is expected (never read from anywhere). */
+const GENERATED_COVER_REF: ImageRef = { src: 'wxmp:generated-cover', kind: 'data' };
+
+/**
+ * The generated cover's bytes, keyed by what it is made of (title, theme colours), so the lock finds its upload again
+ * on every run. The site name drawn when the title cannot be: the one named account, when it has a Latin name.
+ */
+async function generatedCover(rendered: RenderedPost, ctx: SyncContext): Promise<ImageBytes> {
+  const { session } = ctx;
+  const [{ generateCover }, { resolveTheme }] = await Promise.all([import('../../assets/generated-cover.js'), import('../../render/resolve-theme.js')]);
+  const theme = await resolveTheme(rendered.theme, session.root, session.config);
+  const names = [...session.accounts.keys()].filter((name) => name !== 'default');
+  const cover = await generateCover(rendered.title, theme.css, names.length === 1 ? names[0] : undefined);
+  return { data: cover.data, sha256: cover.key };
 }
 
 /** An image's bytes; a plan makes no network access, so remote images stay unknown (the plan says they would be fetched). */
