@@ -5,7 +5,7 @@ import { resolveInside } from '../content/local-files.js';
 import { defaultTemplatesDir, isThemeName, loadTheme, ThemeError, type Theme } from './theme.js';
 
 /** Bumped when a change to the renderer changes its output: part of the sync's fingerprint. */
-export const RENDERER_VERSION = '2';
+export const RENDERER_VERSION = '3';
 
 /** The themes shipped with wxmp (`templates/` at the package root). */
 export const builtinTemplatesDir = defaultTemplatesDir;

@@ -42,7 +42,7 @@ describe('wxmp build (CLI process)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('posts/bad.md:3:1: error: Invalid front matter `comments`');
     expect(result.stderr).not.toMatch(/bad\.md.*Missing title/);
-    expect(result.stderr).toMatch(/posts\/nocover\.md:1:1: warning: No cover/);
+    expect(result.stderr).toMatch(/posts\/nocover\.md:1:1: info: .*\[cover-generated\]/);
     expect(result.stderr).toMatch(/✓ posts\/post-000\.md/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
