@@ -145,6 +145,28 @@ function wrap(svg: Element, display: boolean): Element {
     : { type: 'element', tagName: 'span', properties: { className: ['wx-math-inline'] }, children: [svg] };
 }
 
+/**
+ * An inline formula at least WIDE_INLINE_EM wide (MathJax's width in the SVG's style) would push a 375 px page
+ * sideways (issue 15: OI-wiki formulas up to 598 px in list items): it gets its own horizontal scroll box, and the
+ * punctuation right after it moves into the box, so that "，" never wraps onto a line of its own.
+ */
+const WIDE_INLINE_EM = 18;
+const WIDE_INLINE_STYLE = 'display:inline-block;max-width:100%;overflow-x:auto;overflow-y:hidden;vertical-align:middle;white-space:nowrap';
+const TRAILING_PUNCTUATION = /^[，。、；：！？）」』”’,.;:!?)\]]+/;
+
+function scrollWideInline(span: Element, parent: Root | Element, index: number): void {
+  const svg = span.children[0];
+  const width = svg?.type === 'element' ? Number(/(?:^|;)\s*width:\s*([\d.]+)em/.exec(String(svg.properties.style ?? ''))?.[1] ?? 0) : 0;
+  if (width < WIDE_INLINE_EM) return;
+  span.properties.style = WIDE_INLINE_STYLE;
+  const next = parent.children[index + 1];
+  const punctuation = next?.type === 'text' ? TRAILING_PUNCTUATION.exec(next.value)?.[0] : undefined;
+  if (!punctuation || next?.type !== 'text') return;
+  span.children.push({ type: 'text', value: punctuation });
+  next.value = next.value.slice(punctuation.length);
+  if (next.value === '') parent.children.splice(index + 1, 1);
+}
+
 /** Whether the tree holds a formula (cheap: one walk, stops at the first). */
 function hasMath(tree: Root): boolean {
   let found = false;
@@ -205,6 +227,7 @@ function transform(tree: Root, file: VFile, math: MathModules): void {
     }
     if (node.position) replacement.position = node.position;
     parent.children[index] = replacement as ElementContent;
+    if (!formula.display && 'svg' in result) scrollWideInline(replacement, parent, index);
     return SKIP;
   });
   file.data.mathCount = Math.min(count, maxFormulas);
