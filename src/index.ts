@@ -19,12 +19,17 @@ export { startEmulator } from './emulator/index.js';
 export type { EmulatorOptions, EmulatorAccountInput, FaultConfig, RunningEmulator, EmulatorControl, RequestLogEntry } from './emulator/index.js';
 
 // Sync: the lock file and the engine behind `wxmp sync`.
-export { syncPosts } from './sync/engine.js';
-export type { PostResult, SyncContext, SyncEvent, SyncOptions, SyncStatus } from './sync/engine.js';
-export { LockStore, LOCK_FILE } from './sync/lock.js';
-export type { LockData, LockPost, LockImage, LockCover } from './sync/lock.js';
-export { FileHashCache } from './sync/file-hashes.js';
+export { syncPosts, LockStore, LOCK_FILE, FileHashCache, reconcile } from './sync/index.js';
+export type { PostResult, SyncContext, SyncEvent, SyncOptions, SyncStatus, LockData, LockPost, LockImage, LockCover } from './sync/index.js';
 export { AccountSession, openSession, resolveAccounts, SessionError } from './account/index.js';
 export type { OpenSessionOptions, ResolvedAccount, SessionMode } from './account/index.js';
-export { reconcile } from './sync/reconcile.js';
+
+// `wxmp serve` as a library, loaded on first use: the HTTP framework stays out of the library's start-up.
+export type { ServeOptions, ServeApp, RunningServe } from './serve/index.js';
+export async function startServe(options?: import('./serve/index.js').ServeOptions): Promise<import('./serve/index.js').RunningServe> {
+  return (await import('./serve/index.js')).startServe(options);
+}
+export async function createServeApp(options?: import('./serve/index.js').ServeOptions): Promise<import('./serve/index.js').ServeApp> {
+  return (await import('./serve/index.js')).createServeApp(options);
+}
 export { prepareBodyImage, prepareCoverImage } from './assets/index.js';
