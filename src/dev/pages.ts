@@ -3,13 +3,8 @@
  * they show something without script); `/assets/studio.js` then keeps them live over server-sent events. No inline
  * script (the CSP allows scripts from the server only); the per-run token sits in a meta tag for the page's POSTs.
  */
+import { escapeHtml as esc } from '../util/html.js';
 import type { DevIndexEntry } from './studio.js';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
 
 export const STATUS_LABELS: Record<DevIndexEntry['status'], string> = {
   new: 'new',
