@@ -15,6 +15,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { WxmpConfig } from '../config/schema.js';
 import { resolveInside } from '../content/local-files.js';
 import { FileHashCache } from '../sync/file-hashes.js';
@@ -28,7 +29,7 @@ import { isThemeName } from './theme.js';
 import type { ImageRef } from './types.js';
 
 /** Bumped when the entry format or the key's recipe changes. */
-const CACHE_FORMAT = '1';
+const CACHE_FORMAT = '2';
 
 export const DEFAULT_MAX_ENTRIES = 2000;
 export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
@@ -42,11 +43,15 @@ function fileHashesFile(root: string): string {
   return path.join(root, '.wxmp', 'cache', 'file-hashes.json');
 }
 
-/** A render as stored: messages as plain JSON (VFileMessage instances do not survive JSON or thread cloning). */
+/**
+ * A render as stored: messages as plain JSON (VFileMessage instances do not survive JSON or thread cloning), and
+ * without the intermediate `bodyHtml` / `preInlineHtml` (empty on a hit: `wxmp build` writes `html`; with math they
+ * are megabytes each).
+ */
 export type StoredRender = Omit<RenderedPost, 'messages'> & { messages: JsonProblem[] };
 
 export function renderedToJson(rendered: RenderedPost): StoredRender {
-  return { ...rendered, messages: rendered.messages.map(problemToJson) };
+  return { ...rendered, bodyHtml: '', preInlineHtml: '', messages: rendered.messages.map(problemToJson) };
 }
 
 export function renderedFromJson(stored: StoredRender): RenderedPost {
@@ -170,7 +175,7 @@ export class RenderCache {
     const file = this.fileOf(key);
     let entry: Entry;
     try {
-      entry = JSON.parse(await readFile(file, 'utf8')) as Entry;
+      entry = JSON.parse(gunzipSync(await readFile(file)).toString('utf8')) as Entry;
     } catch {
       this.misses++;
       return undefined;
@@ -191,7 +196,8 @@ export class RenderCache {
     const inputs: Record<string, string | null> = {};
     for (const abs of inputsOf(rendered, this.root)) inputs[this.relative(abs)] = (await this.hashes.hash(abs)) ?? null;
     const entry: Entry = { v: CACHE_FORMAT, key, inputs, rendered: renderedToJson(rendered) };
-    await writeFileAtomic(this.fileOf(key), JSON.stringify(entry));
+    // Gzip (fast level): formula SVGs make a math-heavy post's HTML megabytes, mostly repeated path data.
+    await writeFileAtomic(this.fileOf(key), gzipSync(JSON.stringify(entry), { level: 1 }));
     this.written++;
   }
 
@@ -218,7 +224,7 @@ export class RenderCache {
         if (Date.now() - info.mtimeMs > 60_000) await rm(file, { force: true });
         continue;
       }
-      if (name.endsWith('.json')) entries.push({ file, size: info.size, mtimeMs: info.mtimeMs });
+      if (name.endsWith('.json.gz')) entries.push({ file, size: info.size, mtimeMs: info.mtimeMs });
     }
     entries.sort((a, b) => b.mtimeMs - a.mtimeMs);
     let bytes = 0;
@@ -229,7 +235,7 @@ export class RenderCache {
   }
 
   private fileOf(key: string): string {
-    return path.join(this.dir, `${key}.json`);
+    return path.join(this.dir, `${key}.json.gz`);
   }
 
   private relative(abs: string): string {

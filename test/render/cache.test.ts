@@ -126,16 +126,16 @@ describe('RenderCache', () => {
     for (const [i, key] of ['a', 'b', 'c'].map((c) => c.repeat(64)).entries()) {
       await cache.set(key, rendered);
       const when = new Date(Date.now() - (10 - i) * 1000);
-      utimesSync(path.join(renderCacheDir(root), `${key}.json`), when, when);
+      utimesSync(path.join(renderCacheDir(root), `${key}.json.gz`), when, when);
     }
     await cache.close();
-    expect(readdirSync(renderCacheDir(root)).sort()).toEqual([`${'b'.repeat(64)}.json`, `${'c'.repeat(64)}.json`]);
+    expect(readdirSync(renderCacheDir(root)).sort()).toEqual([`${'b'.repeat(64)}.json.gz`, `${'c'.repeat(64)}.json.gz`]);
 
     rmSync(path.join(root, '.wxmp'), { recursive: true });
     expect(await cache.get('c'.repeat(64))).toBeUndefined();
     // A damaged entry is a miss, not an error.
     mkdirSync(renderCacheDir(root), { recursive: true });
-    writeFileSync(path.join(renderCacheDir(root), `${'d'.repeat(64)}.json`), '{"v":');
+    writeFileSync(path.join(renderCacheDir(root), `${'d'.repeat(64)}.json.gz`), '{"v":');
     expect(await cache.get('d'.repeat(64))).toBeUndefined();
     expect(existsSync(renderCacheDir(root))).toBe(true);
     clearThemeCache();
