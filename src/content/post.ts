@@ -4,7 +4,7 @@ import type { WxmpConfig } from '../config/schema.js';
 import { problem, type Problem } from '../util/messages.js';
 import { FrontMatterError, lineOfKey, parseFrontMatter, type FrontMatterResult } from './front-matter.js';
 import { checkContentLimits } from './limits.js';
-import { LocalReadError, readCapped } from './local-files.js';
+import { LocalReadError, readCappedSync } from './local-files.js';
 
 /** `X1_Y1_X2_Y2` with coordinates in [0,1] and at most 6 decimals (draft/add pic_crop_*; docs/wechat-api.md §5.1). */
 const cropPattern = /^(0(\.\d{1,6})?|1(\.0{1,6})?)(_(0(\.\d{1,6})?|1(\.0{1,6})?)){3}$/;
@@ -155,7 +155,9 @@ export async function loadPost(absPath: string, root: string, config: WxmpConfig
   const source = toSource(root, absPath);
   let raw: string;
   try {
-    raw = (await readCapped(absPath, config.limits.postBytes)).toString('utf8');
+    // Synchronous: a post is small (≤ limits.postBytes), and a no-op sync reads a thousand of them; one blocking
+    // open/fstat/read is much cheaper than four thread-pool round trips each.
+    raw = readCappedSync(absPath, config.limits.postBytes).toString('utf8');
   } catch (error) {
     if (!(error instanceof LocalReadError)) throw error;
     const reason = error.size === undefined ? error.message : tooLarge(error.size, config.limits.postBytes, 'bytes');

@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { accountTypeText, type AccountBasicInfo } from '../../../wechat/api/account.js';
-import { WeChatClient } from '../../../wechat/client.js';
+import type { WeChatClient } from '../../../wechat/client.js';
 import { beijingYesterday } from '../../../wechat/datacube-range.js';
 import { WeChatClientError, WeChatError, WeChatTransportError } from '../../../wechat/errors.js';
 import { accountOptions, printRows, withAccount, type AccountCliOptions } from '../../account.js';
@@ -102,6 +102,7 @@ Examples:
     .action(async (options: AccountCliOptions) => {
       await withAccount(options, 'wxmp account check', async ({ session, account: acct, client: sessionClient }) => {
         // A client of its own without a token cache: the token is fetched now, from this machine.
+        const { WeChatClient } = await import('../../../wechat/client.js');
         const client = new WeChatClient({
           appId: acct.appId,
           appSecret: acct.appSecret,

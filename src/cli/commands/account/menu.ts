@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { parseDocument } from 'yaml';
 import type { MenuButton, MenuDefinition, MenuInfo } from '../../../wechat/api/menu.js';
 import { MENU_KEY_TYPES, menuProblems, validateMenu, type CheckedMenuButton, type MenuProblem } from '../../../wechat/menu-validate.js';
 import { accountOptions, confirm, withAccount, type AccountCliOptions } from '../../account.js';
@@ -154,6 +153,8 @@ async function readMenuFile(file: string): Promise<{ body: unknown; warnings: st
     }
   } else {
     // YAML (also for other extensions: every JSON document is YAML too).
+    // Loaded here: the CLI's other commands do not pay for the YAML parser at start-up.
+    const { parseDocument } = await import('yaml');
     const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0) {
       const list = doc.errors.map((e) => `  ${e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : ''}${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);

@@ -12,12 +12,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import type { AccountSession, ResolvedAccount } from '../../../account/index.js';
-import { loadPost } from '../../../content/post.js';
-import { resolveTheme } from '../../../render/resolve-theme.js';
-import { fileHashCacheFile } from '../../../sync/engine.js';
-import { FileHashCache } from '../../../sync/file-hashes.js';
 import type { LockPost } from '../../../sync/lock.js';
-import { configHashOf, isFresh } from '../../../sync/stages/freshness.js';
 import type { PublishResult } from '../../../wechat/api/freepublish.js';
 import { publishStatusText, WeChatError, WeChatPublishError } from '../../../wechat/errors.js';
 import { accountOptions, confirm, withAccount, type AccountCliOptions, type AccountContext } from '../../account.js';
@@ -72,6 +67,14 @@ export function lockEntry(session: AccountSession, account: ResolvedAccount, sou
 
 /** Whether the post's inputs still match what its last sync wrote (the sync's own freshness check, nothing sent). */
 async function draftIsCurrent(session: AccountSession, account: ResolvedAccount, file: string, entry: LockPost): Promise<boolean> {
+  // The sync's own freshness check, loaded when a post is published (not at the CLI's start-up).
+  const [{ loadPost }, { resolveTheme }, { fileHashCacheFile }, { FileHashCache }, { configHashOf, isFresh }] = await Promise.all([
+    import('../../../content/post.js'),
+    import('../../../render/resolve-theme.js'),
+    import('../../../sync/engine.js'),
+    import('../../../sync/file-hashes.js'),
+    import('../../../sync/stages/freshness.js'),
+  ]);
   const post = await loadPost(file, session.root, session.config);
   const themeVersion = await resolveTheme(post.meta.theme ?? session.config.theme, session.root, session.config)
     .then((theme) => theme.version)
