@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import path from 'node:path';
 import type { EmulatorAccountInput, EmulatorOptions, RunningEmulator } from '../../emulator/index.js';
 import { UserError } from '../output.js';
+import { waitForStopSignal } from '../signals.js';
 
 interface EmulatorCommandOptions {
   port: string;
@@ -123,15 +124,7 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
     throw error;
   }
   process.stdout.write(banner(emu, options, emulatorOptions.stateDir));
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (sig: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(sig);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const signal = await waitForStopSignal();
   await emu.close();
   process.stderr.write(pc.dim(`wxmp emulator: stopped (${signal})${emulatorOptions.stateDir ? ', state saved' : ''}\n`));
   return 0;

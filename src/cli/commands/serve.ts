@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { UserError } from '../output.js';
+import { waitForStopSignal } from '../signals.js';
 
 interface ServeCommandOptions {
   root: string;
@@ -85,15 +86,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   if (process.env.WXMP_API_BASE) lines.push(`  API base   ${originOf(process.env.WXMP_API_BASE)} (WXMP_API_BASE)`);
   lines.push('', pc.dim('Ctrl+C to stop.'));
   process.stdout.write(`${lines.join('\n')}\n`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (sig: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(sig);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const signal = await waitForStopSignal();
   await running.close();
   process.stderr.write(pc.dim(`wxmp serve: stopped (${signal})\n`));
   return 0;
