@@ -176,8 +176,7 @@ export class AccountSession {
 const SANDBOX: ResolvedAccount = { name: 'sandbox', appId: SANDBOX_ACCOUNT.appId, appSecret: SANDBOX_ACCOUNT.appSecret };
 
 /** The accounts a committed lock file knows (AppIDs only, no secret): enough for a plan. */
-async function lockAccounts(file: string): Promise<{ mode: 'live'; accounts: Map<string, ResolvedAccount>; defaultName?: string } | undefined> {
-  const lock = await LockStore.load(file);
+function lockAccounts(lock: LockStore): { mode: 'live'; accounts: Map<string, ResolvedAccount>; defaultName?: string } | undefined {
   const appIds = Object.keys(lock.data.accounts);
   if (appIds.length === 0) return undefined;
   const name = (appId: string) => (appIds.length === 1 ? 'default' : appId);
@@ -196,10 +195,12 @@ export async function openSession(options: OpenSessionOptions): Promise<AccountS
   const readOnly = options.readOnly === true;
   let setup = options.sandbox ? ({ mode: 'sandbox', reason: '--sandbox' } as const) : resolveAccounts(config, env);
   if (setup.mode === 'error' && !readOnly) throw new SessionError(setup.message);
+  // The committed lock, once read to find a plan's AppIDs, is the lock the session uses.
+  let rootLock: LockStore | undefined;
   if (readOnly && !options.sandbox && setup.mode !== 'live') {
     // A plan needs no secret: the configured AppIDs, else the AppIDs of the committed lock (a pull request's plan
     // runs without secrets and must compare against what the real account has), and only then the sandbox.
-    setup = planAccounts(config, env) ?? (await lockAccounts(path.join(root, LOCK_FILE))) ?? { mode: 'sandbox', reason: 'no credentials' };
+    setup = planAccounts(config, env) ?? lockAccounts((rootLock = await LockStore.load(path.join(root, LOCK_FILE)))) ?? { mode: 'sandbox', reason: 'no credentials' };
   }
   if (setup.mode === 'error') throw new SessionError(setup.message);
   if (setup.mode === 'sandbox' && options.requireCredentials) {
@@ -211,7 +212,7 @@ export async function openSession(options: OpenSessionOptions): Promise<AccountS
   const sandboxMode = setup.mode === 'sandbox';
   const accounts = setup.mode === 'sandbox' ? new Map([['sandbox', SANDBOX]]) : setup.accounts;
   const defaultName = setup.mode === 'sandbox' ? 'sandbox' : setup.defaultName;
-  const lock = await LockStore.load(sandboxMode ? path.join(sandboxDir(root), LOCK_FILE) : path.join(root, LOCK_FILE));
+  const lock = sandboxMode ? await LockStore.load(path.join(sandboxDir(root), LOCK_FILE)) : (rootLock ?? (await LockStore.load(path.join(root, LOCK_FILE))));
   const concurrency = options.concurrency ?? config.concurrency;
   return new AccountSession(root, config, sandboxMode ? 'sandbox' : 'live', accounts, defaultName, lock, readOnly, concurrency, options.tokenCache);
 }
