@@ -1,8 +1,8 @@
 /** `wxmp account check` and `wxmp account quota` as processes against the emulator, failures included. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
-import { makeRepo } from '../helpers/repo.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { runCli } from '../helpers/cli.js';
+import { startAccountCli } from '../helpers/account-cli.js';
 
 const APP = { appId: 'wxchek000000000001', appSecret: 'check-cli-secret-0123456789abcdef0' };
 const GROUPS = ['drafts', 'materials', 'publishing', 'menu', 'followers', 'analytics'];
@@ -14,9 +14,7 @@ const apiCalls = () => emulator.control.requests().filter((r) => !r.path.startsW
 const SLOW = { timeout: 180_000 };
 
 beforeAll(async () => {
-  emulator = await startEmulator({ accounts: [APP], publishDelayMs: 0 });
-  root = await makeRepo({ posts: 0 });
-  env = cleanEnv({ WXMP_API_BASE: emulator.url, WECHAT_APP_ID: APP.appId, WECHAT_APP_SECRET: APP.appSecret, XDG_CACHE_HOME: `${root}/.cache` });
+  ({ emulator, root, env } = await startAccountCli(APP));
 });
 afterAll(async () => {
   await emulator.close();

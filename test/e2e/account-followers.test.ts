@@ -2,10 +2,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import { WeChatClient } from '../../src/wechat/client.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
-import { makeRepo } from '../helpers/repo.js';
+import { runCli } from '../helpers/cli.js';
+import { startAccountCli } from '../helpers/account-cli.js';
 
 const APP = { appId: 'wxfans000000000001', appSecret: 'followers-cli-secret-0123456789ab' };
 const FOLLOWERS = 25_002;
@@ -18,9 +18,7 @@ const count = (p: string) => emulator.control.requests().filter((r) => r.path ==
 const SLOW = { timeout: 300_000 };
 
 beforeAll(async () => {
-  emulator = await startEmulator({ accounts: [APP], publishDelayMs: 0 });
-  root = await makeRepo({ posts: 0 });
-  env = cleanEnv({ WXMP_API_BASE: emulator.url, WECHAT_APP_ID: APP.appId, WECHAT_APP_SECRET: APP.appSecret, XDG_CACHE_HOME: `${root}/.cache` });
+  ({ emulator, root, env } = await startAccountCli(APP));
 });
 afterAll(async () => {
   await emulator.close();

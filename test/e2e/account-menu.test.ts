@@ -2,9 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
-import { makeRepo } from '../helpers/repo.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { runCli } from '../helpers/cli.js';
+import { startAccountCli } from '../helpers/account-cli.js';
 
 const APP = { appId: 'wxmenu000000000001', appSecret: 'menu-cli-secret-0123456789abcdef00' };
 let emulator: RunningEmulator;
@@ -38,9 +38,7 @@ button:
 `;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ accounts: [APP], publishDelayMs: 0 });
-  root = await makeRepo({ posts: 0 });
-  env = cleanEnv({ WXMP_API_BASE: emulator.url, WECHAT_APP_ID: APP.appId, WECHAT_APP_SECRET: APP.appSecret, XDG_CACHE_HOME: `${root}/.cache` });
+  ({ emulator, root, env } = await startAccountCli(APP));
 });
 afterAll(async () => {
   await emulator.close();

@@ -1,9 +1,9 @@
 /** `wxmp stats users|reads|articles` as processes against the emulator: windows per API, the end clamped, outputs. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import { addDays, beijingYesterday, eachDate } from '../../src/wechat/datacube-range.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
-import { makeRepo } from '../helpers/repo.js';
+import { runCli } from '../helpers/cli.js';
+import { startAccountCli } from '../helpers/account-cli.js';
 
 const APP = { appId: 'wxstat000000000001', appSecret: 'stats-cli-secret-0123456789abcdef0' };
 let emulator: RunningEmulator;
@@ -20,9 +20,7 @@ const SLOW = { timeout: 180_000 };
 const yesterday = () => beijingYesterday(Date.now());
 
 beforeAll(async () => {
-  emulator = await startEmulator({ accounts: [APP], publishDelayMs: 0 });
-  root = await makeRepo({ posts: 0 });
-  env = cleanEnv({ WXMP_API_BASE: emulator.url, WECHAT_APP_ID: APP.appId, WECHAT_APP_SECRET: APP.appSecret, XDG_CACHE_HOME: `${root}/.cache` });
+  ({ emulator, root, env } = await startAccountCli(APP));
 });
 afterAll(async () => {
   await emulator.close();
