@@ -7,8 +7,12 @@
  * an ancestor in its selector (`.wx-alert-note .wx-alert-title` → `.wx-alert-note`), else that of the block the
  * class always sits in (CONTAINERS: code tokens in `.wx-code`, reference URLs in `.wx-references`, …), else the
  * article's (white when unset: WeChat's page).
+ *
+ * Code themes (`templates/code-themes/<name>.css`) are appended after an article theme's CSS: each must pass on its own
+ * background, colour every token selector an article theme colours (else that token keeps a colour meant for the
+ * article theme's code background), and pass together with every article theme.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, walk, type Declaration, type Raw } from 'css-tree';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +36,7 @@ const CONTAINERS: [RegExp, string][] = [
 interface Rule {
   selector: string;
   color?: string;
+  /** A colour, or `transparent` when the rule removes a background (`transparent`, `none`). */
   background?: string;
 }
 
@@ -50,6 +55,7 @@ export function themeRules(css: string): Rule[] {
           if (decl.property === 'background' || decl.property === 'background-color') {
             const colour = /#[0-9a-f]{3,8}\b|rgba?\([^)]*\)|\bwhite\b|\bblack\b/i.exec(value)?.[0];
             if (colour) found.background = colour;
+            else if (/^(transparent|none)$/i.test(value)) found.background = 'transparent';
           }
         },
       });
@@ -98,7 +104,10 @@ interface Pair {
 /** Every text colour / background pair of a theme. */
 export function themePairs(css: string): Pair[] {
   const rules = themeRules(css);
-  const backgroundOf = (selector: string): string | undefined => rules.filter((r) => r.selector === selector && r.background).at(-1)?.background;
+  const backgroundOf = (selector: string): string | undefined => {
+    const found = rules.filter((r) => r.selector === selector && r.background).at(-1)?.background;
+    return found === 'transparent' ? undefined : found;
+  };
   const article = rules.filter((r) => r.selector === '.wx-article');
   const page = article.findLast((r) => r.background)?.background ?? '#ffffff';
   const text = article.findLast((r) => r.color)?.color ?? '#000000';
@@ -145,10 +154,22 @@ export function themePairs(css: string): Pair[] {
   }
 }
 
+/** Article themes: the folders holding a theme.css (`code-themes/` holds code themes, not an article theme). */
 const THEMES = readdirSync(defaultTemplatesDir, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
+  .filter((d) => d.isDirectory() && existsSync(path.join(defaultTemplatesDir, d.name, 'theme.css')))
   .map((d) => d.name)
   .sort();
+
+const CODE_THEMES_DIR = path.join(defaultTemplatesDir, 'code-themes');
+const CODE_THEMES = readdirSync(CODE_THEMES_DIR)
+  .filter((name) => name.endsWith('.css'))
+  .map((name) => name.slice(0, -'.css'.length))
+  .sort();
+
+const articleCss = (theme: string): string => readFileSync(path.join(defaultTemplatesDir, theme, 'theme.css'), 'utf8');
+const codeCss = (theme: string): string => readFileSync(path.join(CODE_THEMES_DIR, `${theme}.css`), 'utf8');
+const failures = (pairs: Pair[]): string[] =>
+  pairs.filter((p) => p.ratio < AA_BODY).map((p) => `${p.selector}: ${p.color} on ${p.background} = ${p.ratio.toFixed(2)}:1`);
 
 describe('contrast helpers', () => {
   it('computes WCAG ratios', () => {
@@ -177,15 +198,47 @@ describe('contrast helpers', () => {
 });
 
 describe.each(THEMES)('theme %s: every text colour passes WCAG AA (4.5:1) on its background', (theme) => {
-  const css = readFileSync(path.join(defaultTemplatesDir, theme, 'theme.css'), 'utf8');
-  const pairs = themePairs(css);
+  const pairs = themePairs(articleCss(theme));
 
   it('has text colours to check', () => {
     expect(pairs.length).toBeGreaterThan(10);
   });
 
   it('passes 4.5:1 everywhere', () => {
-    const failing = pairs.filter((p) => p.ratio < AA_BODY).map((p) => `${p.selector}: ${p.color} on ${p.background} = ${p.ratio.toFixed(2)}:1`);
-    expect(failing).toEqual([]);
+    expect(failures(pairs)).toEqual([]);
+  });
+});
+
+describe('code themes', () => {
+  it('ship a light and a dark GitHub style and the popular others', () => {
+    expect(CODE_THEMES).toEqual(expect.arrayContaining(['github', 'github-dark', 'atom-one-light', 'atom-one-dark', 'dracula', 'monokai']));
+    expect(THEMES).not.toContain('code-themes');
+  });
+});
+
+describe.each(CODE_THEMES)('code theme %s', (codeTheme) => {
+  const css = codeCss(codeTheme);
+  const rules = themeRules(css);
+  const colours = (selector: string): Rule | undefined => rules.filter((r) => r.selector === selector).reduce<Rule | undefined>((a, r) => ({ ...a, ...r }), undefined);
+
+  it('paints the block and colours its label and line numbers', () => {
+    expect(colours('.wx-code')).toMatchObject({ background: expect.any(String), color: expect.any(String) });
+    expect(colours('.wx-code-lang')?.color).toBeDefined();
+    expect(colours('.wx-code-ln')?.color).toBeDefined();
+  });
+
+  it('passes 4.5:1 on its own background', () => {
+    const pairs = themePairs(css);
+    expect(pairs.filter((p) => p.selector.startsWith('.hljs-')).length).toBeGreaterThan(30);
+    expect(failures(pairs)).toEqual([]);
+  });
+
+  it.each(THEMES)('colours every token selector article theme %s colours, and passes on top of it', (theme) => {
+    const own = new Set(rules.filter((r) => r.color).map((r) => r.selector));
+    const article = themeRules(articleCss(theme)).filter((r) => /\.hljs-/.test(r.selector) && (r.color || r.background));
+    expect(article.map((r) => r.selector).filter((s) => !own.has(s))).toEqual([]);
+    const withBackground = article.filter((r) => r.background).map((r) => r.selector);
+    expect(withBackground.filter((s) => !rules.some((r) => r.selector === s && r.background))).toEqual([]);
+    expect(failures(themePairs(`${articleCss(theme)}\n${css}`))).toEqual([]);
   });
 });

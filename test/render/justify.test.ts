@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, walk, type Raw } from 'css-tree';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ describe('rehypeJustifyGaps', () => {
 
 describe('themes never justify headings, list items, alerts, notes or references', () => {
   const NEVER = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', '.wx-li', '.wx-alert', '.wx-footnotes', '.wx-references'];
-  it.each(readdirSync(defaultTemplatesDir))('%s', (theme) => {
+  it.each(readdirSync(defaultTemplatesDir).filter((name) => existsSync(path.join(defaultTemplatesDir, name, 'theme.css'))))('%s', (theme) => {
     const css = readFileSync(path.join(defaultTemplatesDir, theme, 'theme.css'), 'utf8');
     const aligns: [string, string][] = [];
     walk(parse(css, { parseRulePrelude: false, parseValue: false }), {

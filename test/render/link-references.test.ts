@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyHref, rehypeLinkReferences, textIsUrl } from '../../src/render/plugins/rehype/rehype-link-references.js';
 import { countScripts, isMostlyCjk } from '../../src/render/util/lang.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { rehypeWechatFootnotes } from '../../src/render/plugins/rehype/rehype-wechat-footnotes.js';
 import { defaultTemplatesDir } from '../../src/render/theme.js';
@@ -114,7 +114,7 @@ describe('a link number next to a footnote marker (issue 15: "RFC 3013[1]①")',
   });
 
   it('every theme sets footnote and link superscripts at 12 px or more', () => {
-    for (const theme of readdirSync(defaultTemplatesDir)) {
+    for (const theme of readdirSync(defaultTemplatesDir).filter((name) => existsSync(path.join(defaultTemplatesDir, name, 'theme.css')))) {
       const css = readFileSync(path.join(defaultTemplatesDir, theme, 'theme.css'), 'utf8');
       const rule = /\.wx-fnref,\s*\.wx-linkref\s*\{([^}]*)\}/.exec(css)?.[1];
       expect(rule, theme).toBeDefined();
