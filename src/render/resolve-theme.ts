@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { WxmpConfig } from '../config/schema.js';
 import { resolveInside } from '../content/local-files.js';
-import { defaultTemplatesDir, isThemeName, loadTheme, ThemeError, type Theme } from './theme.js';
+import { CODE_THEMES_DIR, defaultTemplatesDir, isThemeName, loadCodeTheme, loadTheme, ThemeError, type CodeTheme, type Theme } from './theme.js';
 
 /** Bumped when a change to the renderer changes its output: part of the sync's fingerprint. */
 export const RENDERER_VERSION = '3';
@@ -23,4 +23,22 @@ export async function resolveTheme(name: string, root: string, config: WxmpConfi
     }
   }
   return loadTheme(name, builtinTemplatesDir);
+}
+
+/**
+ * Resolves a code theme by name: `<templatesDir>/code-themes/<name>.css` first, then the built-in ones. An unknown name
+ * is a ThemeError listing the built-in code themes.
+ */
+export async function resolveCodeTheme(name: string, root: string, config: WxmpConfig): Promise<CodeTheme> {
+  if (config.templatesDir && isThemeName(name)) {
+    const userDir = path.resolve(root, config.templatesDir);
+    const file = path.join(userDir, CODE_THEMES_DIR, `${name}.css`);
+    if (existsSync(file)) {
+      // Read from inside the project only, like a project theme (docs/security.md).
+      const resolved = resolveInside(file, [root]);
+      if (resolved.status === 'outside') throw new ThemeError(`Code theme "${name}": ${file} ${resolved.reason}: not read`);
+      return loadCodeTheme(name, userDir);
+    }
+  }
+  return loadCodeTheme(name, builtinTemplatesDir);
 }

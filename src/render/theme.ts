@@ -2,6 +2,10 @@
  * Themes: one folder per theme under `templates/<name>/` holding `theme.css` (styles for the `wx-*` class
  * vocabulary of src/render/types.ts and plain tags), `template.html` (the article wrapper with a single
  * `{{content}}` placeholder) and `theme.json` (`{"name","description","version"}`).
+ *
+ * Code themes are single files, `templates/code-themes/<name>.css`: the code block's background and text and the
+ * `hljs-*` token colours, appended after the article theme's CSS (withCodeTheme) so that juice inlines them over it.
+ * `code-themes/` holds no theme.css, so it is never listed as an article theme.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -70,9 +74,71 @@ export function loadTheme(name: string, templatesDir: string = defaultTemplatesD
   return theme;
 }
 
-/** Forgets cached themes (for watch mode after a theme file changed). */
+/** Forgets cached themes and code themes (for watch mode after a theme file changed). */
 export function clearThemeCache(): void {
   cache.clear();
+  codeThemeCache.clear();
+}
+
+/** The folder of code themes inside a templates folder. */
+export const CODE_THEMES_DIR = 'code-themes';
+
+export interface CodeTheme {
+  name: string;
+  css: string;
+  /** Short hash of the CSS. */
+  version: string;
+}
+
+const codeThemeCache = new Map<string, Promise<CodeTheme>>();
+
+/** Code theme names (`code-themes/<name>.css`) under `templatesDir`, sorted. */
+export async function listCodeThemes(templatesDir: string = defaultTemplatesDir): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(path.join(templatesDir, CODE_THEMES_DIR), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.css') && THEME_NAME.test(entry.name.slice(0, -4)))
+    .map((entry) => entry.name.slice(0, -4))
+    .sort();
+}
+
+/** Loads `templatesDir/code-themes/<name>.css`; cached like loadTheme. An unknown name is a ThemeError listing the known ones. */
+export function loadCodeTheme(name: string, templatesDir: string = defaultTemplatesDir): Promise<CodeTheme> {
+  const dir = path.join(path.resolve(templatesDir), CODE_THEMES_DIR);
+  const key = `${dir}\0${name}`;
+  let theme = codeThemeCache.get(key);
+  if (!theme) {
+    theme = readCodeTheme(name, dir);
+    codeThemeCache.set(key, theme);
+    theme.catch(() => codeThemeCache.delete(key));
+  }
+  return theme;
+}
+
+async function readCodeTheme(name: string, dir: string): Promise<CodeTheme> {
+  const file = path.join(dir, `${name}.css`);
+  const css = THEME_NAME.test(name) ? await readOptional(file) : undefined;
+  if (css === undefined) {
+    const available = await listCodeThemes(path.dirname(dir));
+    throw new ThemeError(
+      `Unknown code theme "${name}" in ${dir}. ` + (available.length ? `Available code themes: ${available.join(', ')}.` : 'That folder holds no code theme (no *.css).'),
+    );
+  }
+  return { name, css, version: createHash('sha256').update(css).digest('hex').slice(0, 12) };
+}
+
+/**
+ * The article theme with a code theme's CSS after its own (same selectors, later rules win when juice inlines them), and
+ * a version that changes with either.
+ */
+export function withCodeTheme(theme: Theme, codeTheme: CodeTheme | undefined): Theme {
+  if (!codeTheme) return theme;
+  const version = createHash('sha256').update(theme.version).update('\0').update(codeTheme.version).digest('hex').slice(0, 12);
+  return { ...theme, css: `${theme.css}\n/* code theme: ${codeTheme.name} */\n${codeTheme.css}`, version };
 }
 
 async function readTheme(name: string, dir: string): Promise<Theme> {
