@@ -5,7 +5,10 @@
  *
  * Code themes are single files, `templates/code-themes/<name>.css`: the code block's background and text and the
  * `hljs-*` token colours, appended after the article theme's CSS (withCodeTheme) so that juice inlines them over it.
- * `code-themes/` holds no theme.css, so it is never listed as an article theme.
+ * `code-themes/` holds no theme.css, so it is never listed as an article theme. The render cache's key covers every
+ * code theme's CSS (cache.ts); the sync's fingerprint has the code theme's name (config, front matter) but only the
+ * article theme's files: a change to a shipped code theme's colours bumps RENDERER_VERSION, and drafts made with a
+ * project's own code theme that was edited in place are re-sent with `wxmp sync --force`.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
