@@ -2,7 +2,8 @@
  * The render cache of `wxmp build`: `.wxmp/cache/render/<key>.json`, one file per rendered post.
  *
  * Two levels, because what a render reads is only known once it has run:
- * - the key is a hash of what is known before rendering — the post's path and raw content, the theme's files, the
+ * - the key is a hash of what is known before rendering — the post's path and raw content, the theme's files, every
+ *   code theme's CSS (built-in and the project's; which one a post uses is in its front matter or the config), the
  *   payload-relevant config, the `--theme` flag and image mode, wxmp's version, RENDERER_VERSION and the compiled
  *   renderer's stamp;
  * - the entry records every file the render read (local images, `--8<--` snippets, mkdocs.yml) with its sha256 (null:
@@ -25,7 +26,7 @@ import { sha256, stableStringify } from '../util/hash.js';
 import { problem, problemToJson, type JsonProblem } from '../util/messages.js';
 import type { RenderedPost } from './rendered.js';
 import { builtinTemplatesDir, RENDERER_VERSION } from './resolve-theme.js';
-import { isThemeName } from './theme.js';
+import { CODE_THEMES_DIR, isThemeName } from './theme.js';
 import type { ImageRef } from './types.js';
 
 /** Bumped when the entry format or the key's recipe changes. */
@@ -128,6 +129,7 @@ export class RenderCache {
     private readonly config: WxmpConfig,
     readonly hashes: FileHashCache,
     options: RenderCacheOptions,
+    codeThemes: string,
   ) {
     this.dir = renderCacheDir(root);
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
@@ -143,13 +145,15 @@ export class RenderCache {
         // The payload-relevant config, plus what changes a build's messages (lint, limits).
         config: configHashOf(config),
         messages: { lint, limits, frontMatter },
+        codeThemes,
       }),
     );
   }
 
   static async open(root: string, config: WxmpConfig, options: RenderCacheOptions & { hashes?: FileHashCache } = {}): Promise<RenderCache> {
     const hashes = options.hashes ?? (await FileHashCache.load(fileHashesFile(root)));
-    return new RenderCache(path.resolve(root), config, hashes, options);
+    const resolved = path.resolve(root);
+    return new RenderCache(resolved, config, hashes, options, await codeThemesHash(resolved, config));
   }
 
   /** The key of a post's render, or undefined when its theme cannot be read (then it is rendered, not cached). */
@@ -277,6 +281,28 @@ async function readThemeHash(name: string, root: string, config: WxmpConfig): Pr
   const [css, template, meta] = await Promise.all([read('theme.css'), read('template.html'), read('theme.json')]);
   if (!css) return undefined;
   return sha256(stableStringify({ dir, css: sha256(css), template: template ? sha256(template) : null, meta: meta ? sha256(meta) : null }));
+}
+
+/**
+ * A hash of every code theme's CSS a render may append (`code-themes/*.css`, built-in and in the project's
+ * templatesDir): a post's code theme is named in its front matter or the config (both already in the key), so only the
+ * files' content is missing. Small files, read once per cache.
+ */
+async function codeThemesHash(root: string, config: WxmpConfig): Promise<string> {
+  const dirs = [path.join(builtinTemplatesDir, CODE_THEMES_DIR)];
+  if (config.templatesDir) {
+    const own = path.join(path.resolve(root, config.templatesDir), CODE_THEMES_DIR);
+    if (existsSync(own) && resolveInside(own, [root]).status === 'inside') dirs.push(own);
+  }
+  const files: Record<string, string> = {};
+  for (const dir of dirs) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.endsWith('.css')).sort()) {
+      const css = await readFile(path.join(dir, name)).catch(() => undefined);
+      if (css) files[path.join(dir, name)] = sha256(css);
+    }
+  }
+  return sha256(stableStringify(files));
 }
 
 /** Every file a render read: local images (and the cover), included snippets, and where mkdocs.yml is looked for. */
