@@ -26,6 +26,10 @@ export const postMetaSchema = z
     /** `draft: true` skips the post (Hugo and Hexo use the same key). */
     draft: z.boolean().optional(),
     theme: z.string().trim().min(1).optional(),
+    /** Code theme (`templates/code-themes/<name>.css`) overriding the config's `codeTheme`. */
+    code_theme: z.string().trim().min(1).optional(),
+    /** Mac-style window bar on code blocks, overriding the config's `render.codeWindowBar`. */
+    code_window_bar: z.boolean().optional(),
     /** Account name(s) from the config's `accounts`; several = crosspost. */
     account: z
       .union([z.string(), z.array(z.string())])
@@ -47,6 +51,8 @@ const builtinAliases: Record<string, string[]> = {
   source_url: ['sourceUrl'],
   fans_only_comments: ['fansOnlyComments'],
   cjk_spacing: ['cjkSpacing'],
+  code_theme: ['codeTheme'],
+  code_window_bar: ['codeWindowBar'],
   pic_crop_235_1: ['picCrop2351'],
   pic_crop_1_1: ['picCrop11'],
 };
