@@ -38,6 +38,12 @@ const renderSchema = z
      * labelled blocks, and a meta-data block (`author: …` lines at the top, no `---`) as front matter.
      */
     mkdocs: z.boolean().default(true),
+    /**
+     * A "左右滑动查看 →" / "Scroll sideways →" caption under code, tables and formulas wider than a phone: in the
+     * post's language (`auto`), always Chinese or English, or `off` (docs/themes.md). Unset means `auto` (optional, so
+     * that configs without it keep their sync fingerprints).
+     */
+    scrollHints: z.enum(['auto', 'zh', 'en', 'off']).optional(),
   })
   .strict();
 

@@ -32,6 +32,7 @@ import { rehypeJustifyGaps } from './plugins/rehype/rehype-justify-gaps.js';
 import { rehypeLinkReferences } from './plugins/rehype/rehype-link-references.js';
 import { rehypeMathSvg } from './plugins/rehype/rehype-math-svg.js';
 import { rehypeRawWhenNeeded } from './plugins/rehype/rehype-raw-when-needed.js';
+import { rehypeScrollHints } from './plugins/rehype/rehype-scroll-hints.js';
 import { rehypeTaskLists } from './plugins/rehype/rehype-task-lists.js';
 import { rehypeWechatCode } from './plugins/rehype/rehype-wechat-code.js';
 import { rehypeWechatFootnotes } from './plugins/rehype/rehype-wechat-footnotes.js';
@@ -108,6 +109,8 @@ export function createProcessor(): Processor<any, any, any, any, string> {
       .use(rehypeCjkSpacing)
       // Blocks with a wide formula or inline code are not justified (no stretched gaps before the unbreakable piece).
       .use(rehypeJustifyGaps)
+      // Last, when every box is final: a "scroll sideways" caption under code, tables and formulas wider than a phone.
+      .use(rehypeScrollHints)
       // The WeChat allowlist: no script/style/class (except our wx-/hljs hooks)/id/on*/javascript:.
       .use(rehypeSanitize, wechatSanitizeSchema)
       // Only CSS properties WeChat keeps, in style attributes.

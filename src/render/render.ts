@@ -11,6 +11,7 @@ import { isError, problem, type Problem } from '../util/messages.js';
 import { articleAuthor, articleCover, articleDigest, articleTitle, wantsNavTitle } from './article-meta.js';
 import { inlineArticle } from './inline.js';
 import { lintArticle } from './lint.js';
+import { themeMetrics } from './plugins/rehype/scroll-hints/metrics.js';
 import { getProcessor } from './processor.js';
 import type { RenderedPost, RenderOptions } from './rendered.js';
 import { resolveTheme } from './resolve-theme.js';
@@ -41,6 +42,13 @@ function settingsFor(post: Post, root: string, config: WxmpConfig, resolveImage?
   };
 }
 
+/** Scroll hints in the config's language, sized for the post's theme. */
+function scrollHintsFor(config: WxmpConfig, theme: Theme): RenderSettings['scrollHints'] {
+  const language = config.render.scrollHints ?? 'auto';
+  if (language === 'off') return { language };
+  return { language, metrics: themeMetrics(theme.css) };
+}
+
 /** Renders one loaded post to WeChat HTML, with lint messages. Never throws for content problems. */
 export async function renderPost(post: Post, options: RenderOptions): Promise<RenderedPost> {
   const { config, root } = options;
@@ -48,6 +56,7 @@ export async function renderPost(post: Post, options: RenderOptions): Promise<Re
   if (post.blocked) return unrenderedPost(post, theme);
 
   const settings = settingsFor(post, root, config, options.resolveImage);
+  settings.scrollHints = scrollHintsFor(config, theme);
   const file = postFile(post, settings, options);
   let bodyHtml: string;
   let inlined: ReturnType<typeof inlineArticle>;

@@ -5,7 +5,7 @@ import { resolveInside } from '../content/local-files.js';
 import { CODE_THEMES_DIR, defaultTemplatesDir, isThemeName, loadCodeTheme, loadTheme, ThemeError, type CodeTheme, type Theme } from './theme.js';
 
 /** Bumped when a change to the renderer changes its output: part of the sync's fingerprint. */
-export const RENDERER_VERSION = '3';
+export const RENDERER_VERSION = '4';
 
 /** The themes shipped with wxmp (`templates/` at the package root). */
 export const builtinTemplatesDir = defaultTemplatesDir;

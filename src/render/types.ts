@@ -64,6 +64,32 @@ export interface RenderSettings {
   /** Expand `--8<-- "file"` lines in code blocks (pymdownx.snippets; config `render.mkdocs`). */
   snippets?: boolean;
   resolveImage?: ImageResolver;
+  /** "Scroll sideways" captions under boxes wider than a phone (rehype-scroll-hints; docs/themes.md). */
+  scrollHints?: ScrollHintSettings;
+}
+
+/** Language of the scroll hints: the post's (`auto`: CJK share of its text), a fixed one, or none (`off`). */
+export type ScrollHintLanguage = 'auto' | 'zh' | 'en' | 'off';
+
+export interface ScrollHintSettings {
+  language: ScrollHintLanguage;
+  /** The theme's sizes that decide what fits a phone (default: the shipped themes'). */
+  metrics?: ThemeMetrics;
+}
+
+/** Font sizes and horizontal paddings of a theme, in CSS pixels (read from its theme.css). */
+export interface ThemeMetrics {
+  /** `.wx-article` font size, horizontal padding and letter spacing. */
+  bodyPx: number;
+  articlePaddingPx: number;
+  letterSpacingPx: number;
+  /** `.wx-code-body` font size and horizontal padding. */
+  codePx: number;
+  codePaddingPx: number;
+  /** `table` font size, code in cells (`td .wx-inline-code`), and the cells' horizontal padding. */
+  tablePx: number;
+  tableCodePx: number;
+  cellPaddingPx: number;
 }
 
 export const defaultRenderSettings: RenderSettings = {
@@ -120,4 +146,6 @@ export const CLASS_PREFIXES = ['wx-', 'hljs'] as const;
  *   images                    <section class="wx-figure"><img class="wx-img"><span class="wx-figcaption">caption</span></section>
  *                             (inline images inside text stay <img class="wx-img">)
  *   math                      <section class="wx-math-display"><svg…></section>, <span class="wx-math-inline"><svg…></span>
+ *   scroll hint               <section class="wx-scroll-hint">左右滑动查看 →</section> right after a code block, table
+ *                             or display formula wider than a phone
  */
