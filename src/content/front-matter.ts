@@ -1,5 +1,5 @@
 import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml, YAMLParseError, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import { loadYaml, YamlError } from '../util/yaml.js';
 
 export interface FrontMatterResult {
   /** The parsed front matter (empty object when there is none). */
@@ -50,12 +50,6 @@ const DATA_LANGUAGES = new Map([
 ] as const);
 
 /**
- * YAML as js-yaml (and so gray-matter, Jekyll, Hexo) reads front matter: YAML 1.2 core plus `!!timestamp` dates and
- * `<<` merge keys. Aliases are capped (a "billion laughs" post is refused, not expanded).
- */
-const YAML_OPTIONS: ParseOptions & SchemaOptions & ToJSOptions & DocumentOptions = { customTags: ['timestamp'], merge: true, maxAliasCount: 100, logLevel: 'error' };
-
-/**
  * Splits YAML (`---`) or TOML (`+++`) front matter from a post, or with `metaBlock` a MkDocs meta-data block. The
  * block runs from the opening line to the first line that is the same delimiter alone; a block that is never closed
  * is an error at line 1 (it would otherwise swallow the whole post).
@@ -102,17 +96,18 @@ function findClosing(input: string, from: number, delimiter: string): { start: n
   return undefined;
 }
 
+/**
+ * YAML as Jekyll, Hexo and gray-matter read front matter (src/util/yaml.ts): YAML 1.2 core plus `!!timestamp` dates
+ * and `<<` merge keys; aliases are counted, so a "billion laughs" post is refused, not expanded.
+ */
 function parseYamlBlock(raw: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = parseYaml(raw, YAML_OPTIONS);
+    value = loadYaml(raw, { maxNodes: 10_000 });
   } catch (error) {
+    if (!(error instanceof YamlError)) throw error;
     // Positions count lines of `raw`, which starts with the opening line's newline: raw line N is file line N.
-    const e = error as { message?: string; linePos?: [{ line: number; col: number }] };
-    const at = e.linePos?.[0];
-    const reason = (e.message ?? 'syntax error').split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    if (!(error instanceof YAMLParseError) && !at) throw new FrontMatterError(`Invalid YAML front matter: ${reason}`, 1);
-    throw new FrontMatterError(`Invalid YAML front matter: ${reason}`, at?.line ?? 1, at?.col);
+    throw new FrontMatterError(`Invalid YAML front matter: ${error.reason}`, error.line ?? 1, error.column);
   }
   return toRecord(value, 'YAML');
 }

@@ -8,13 +8,12 @@
  *       - 前缀函数与 KMP 算法: string/kmp.md
  *
  * wxmp uses it after the front matter's `title` and the leading heading. `mkdocs.yml` is looked for in the posts root,
- * then in its parent (for `--root docs`). It is parsed with `yaml` because real configs carry Python tags
- * (`!!python/name:material.extensions.emoji.twemoji`, `!ENV`) that a strict YAML loader refuses; they are irrelevant
- * here and read as plain values.
+ * then in its parent (for `--root docs`). Real configs carry Python tags (`!!python/name:material.extensions.emoji.twemoji`, `!ENV`)
+ * that a strict YAML loader refuses; they are irrelevant here and read as plain values (`anyTag`, src/util/yaml.ts).
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { loadYaml } from '../util/yaml.js';
 
 interface MkdocsNav {
   /** The mkdocs.yml that was read (absolute). */
@@ -54,7 +53,8 @@ export function mkdocsNavTitle(root: string, absPath: string): { title: string; 
 function readNav(file: string): MkdocsNav | undefined {
   let config: unknown;
   try {
-    config = parseDocument(readFileSync(file, 'utf8'), { logLevel: 'silent' }).toJS();
+    // A site's whole config: a bigger node budget than a post's front matter.
+    config = loadYaml(readFileSync(file, 'utf8'), { anyTag: true, maxNodes: 200_000 });
   } catch {
     // An unreadable mkdocs.yml only means no titles from it; the title-missing lint says what to do.
     return undefined;

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, repoRoot, runCli } from '../helpers/cli.js';

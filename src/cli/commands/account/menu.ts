@@ -154,13 +154,14 @@ async function readMenuFile(file: string): Promise<{ body: unknown; warnings: st
   } else {
     // YAML (also for other extensions: every JSON document is YAML too).
     // Loaded here: the CLI's other commands do not pay for the YAML parser at start-up.
-    const { parseDocument } = await import('yaml');
-    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-      const list = doc.errors.map((e) => `  ${e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : ''}${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
-      throw new UserError(`${file}: not valid YAML:\n${list.join('\n')}`);
+    const { loadYaml, YamlError } = await import('../../../util/yaml.js');
+    try {
+      data = loadYaml(text);
+    } catch (error) {
+      if (!(error instanceof YamlError)) throw error;
+      const at = error.line === undefined ? '' : `line ${error.line}, column ${error.column ?? 1}: `;
+      throw new UserError(`${file}: not valid YAML:\n  ${at}${error.reason}`);
     }
-    data = doc.toJS();
   }
   const warnings: string[] = [];
   let body: unknown = data;
