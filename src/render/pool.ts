@@ -8,6 +8,8 @@ import { loadPost } from '../content/post.js';
 import { problem, problemToJson, type JsonProblem } from '../util/messages.js';
 import type { RenderedPost } from './rendered.js';
 import { imagePlaceholder } from './placeholders.js';
+import { answerDrawMessage, isDrawMessage } from './plugins/rehype/mermaid/bridge.js';
+import { closeDiagramDrawer } from './plugins/rehype/mermaid/drawer.js';
 import type { ImageRef, ImageResolver } from './types.js';
 
 /**
@@ -124,6 +126,8 @@ export class RenderPool {
     const worker = new Worker(workerFile, { workerData: { root: this.options.root, config: this.options.config } });
     worker.unref();
     worker.on('message', (message: { ok: true; result: WireResult } | { ok: false; error: string }) => {
+      // Mermaid diagrams are drawn by this thread's one browser, not one per worker (rehype/mermaid/drawer.ts).
+      if (isDrawMessage(message)) return answerDrawMessage(worker, message);
       const task = this.pending.get(worker);
       this.pending.delete(worker);
       this.idle.push(worker);
@@ -145,7 +149,7 @@ export class RenderPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all([...this.workers.map((w) => w.terminate()), closeDiagramDrawer()]);
     this.workers.length = 0;
     this.idle.length = 0;
   }
