@@ -31,6 +31,7 @@ import { rehypeGfmAlerts } from './plugins/rehype/rehype-gfm-alerts.js';
 import { rehypeJustifyGaps } from './plugins/rehype/rehype-justify-gaps.js';
 import { rehypeLinkReferences } from './plugins/rehype/rehype-link-references.js';
 import { rehypeMathSvg } from './plugins/rehype/rehype-math-svg.js';
+import { rehypeMermaid } from './plugins/rehype/rehype-mermaid.js';
 import { rehypeRawWhenNeeded } from './plugins/rehype/rehype-raw-when-needed.js';
 import { rehypeScrollHints } from './plugins/rehype/rehype-scroll-hints.js';
 import { rehypeTaskLists } from './plugins/rehype/rehype-task-lists.js';
@@ -89,6 +90,8 @@ export function createProcessor(): Processor<any, any, any, any, string> {
       // mdast → hast, keeping raw HTML so that it is parsed, transformed and sanitized like everything else.
       .use(remarkRehype, { allowDangerousHtml: true })
       .use(rehypeRawWhenNeeded)
+      // ```mermaid fences → PNG images (WeChat strips the SVG mermaid draws), before the images plugin collects them.
+      .use(rehypeMermaid)
       // First, while the tree is as written: collect image references (the sync uploads them), captions, sizes.
       .use(rehypeWechatImages)
       // Math before code: remark-rehype emits math as `code.language-math`.
