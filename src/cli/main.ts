@@ -20,6 +20,7 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { UserError } from './output.js';
 import { WeChatClientError, WeChatError, WeChatPublishError, WeChatTransportError } from '../wechat/errors.js';
+import { registerThemeCommands } from './commands/theme.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -55,6 +56,7 @@ Every command takes --root <dir> (the posts repo, default: the current directory
   registerMessageCommands(program);
   registerEmulatorCommand(program);
   registerServeCommand(program);
+  registerThemeCommands(program);
   return program;
 }
 
