@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { WxmpConfig } from '../config/schema.js';
 import { resolveInside } from '../content/local-files.js';
-import { CODE_THEMES_DIR, defaultTemplatesDir, isThemeName, loadCodeTheme, loadTheme, ThemeError, type CodeTheme, type Theme } from './theme.js';
+import { CODE_THEMES_DIR, defaultTemplatesDir, isThemeName, loadCodeTheme, loadTheme, loadThemeVersion, ThemeError, type CodeTheme, type Theme } from './theme.js';
 
 /** Bumped when a change to the renderer changes its output: part of the sync's fingerprint. */
 export const RENDERER_VERSION = '4';
@@ -12,6 +12,16 @@ export const builtinTemplatesDir = defaultTemplatesDir;
 
 /** Resolves a theme by name: the config's `templatesDir` first, then the built-in themes. Light: no renderer loaded. */
 export async function resolveTheme(name: string, root: string, config: WxmpConfig): Promise<Theme> {
+  return loadTheme(name, themeFolder(name, root, config));
+}
+
+/** The version of the theme resolveTheme would load, from its files as written (no sanitizer loaded). */
+export async function resolveThemeVersion(name: string, root: string, config: WxmpConfig): Promise<string> {
+  return loadThemeVersion(name, themeFolder(name, root, config));
+}
+
+/** The templates folder a theme name resolves in: the project's when it has that theme, else the built-in one. */
+function themeFolder(name: string, root: string, config: WxmpConfig): string {
   if (config.templatesDir && isThemeName(name)) {
     const userDir = path.resolve(root, config.templatesDir);
     const themeDir = path.join(userDir, name);
@@ -19,10 +29,10 @@ export async function resolveTheme(name: string, root: string, config: WxmpConfi
       // A project's theme is read like a post's images: from inside the project only (docs/security.md).
       const resolved = resolveInside(themeDir, [root]);
       if (resolved.status === 'outside') throw new ThemeError(`Theme "${name}": ${themeDir} ${resolved.reason}: not read`);
-      return loadTheme(name, userDir);
+      return userDir;
     }
   }
-  return loadTheme(name, builtinTemplatesDir);
+  return builtinTemplatesDir;
 }
 
 /**

@@ -80,6 +80,7 @@ export function loadTheme(name: string, templatesDir: string = defaultTemplatesD
 /** Forgets cached themes and code themes (for watch mode after a theme file changed). */
 export function clearThemeCache(): void {
   cache.clear();
+  versionCache.clear();
   codeThemeCache.clear();
 }
 
@@ -144,7 +145,29 @@ export function withCodeTheme(theme: Theme, codeTheme: CodeTheme | undefined): T
   return { ...theme, css: `${theme.css}\n/* code theme: ${codeTheme.name} */\n${codeTheme.css}`, version };
 }
 
-async function readTheme(name: string, dir: string): Promise<Theme> {
+const versionCache = new Map<string, Promise<string>>();
+
+/**
+ * A theme's version without loading it: a hash of its files as written. The sync's freshness check compares it for
+ * every post, so it must not load the template sanitizer (css-tree, parse5: ~170 modules) when nothing changed.
+ */
+export function loadThemeVersion(name: string, templatesDir: string = defaultTemplatesDir): Promise<string> {
+  const key = `${path.resolve(templatesDir)}\0${name}`;
+  let version = versionCache.get(key);
+  if (!version) {
+    version = readThemeFiles(name, path.resolve(templatesDir)).then(({ css, template }) => themeVersion(css, template));
+    versionCache.set(key, version);
+    version.catch(() => versionCache.delete(key));
+  }
+  return version;
+}
+
+/** Short hash of a theme's CSS and its template as written (before sanitizing: the same files give the same version). */
+function themeVersion(css: string, template: string | undefined): string {
+  return createHash('sha256').update(css).update('\0').update(template ?? '').digest('hex').slice(0, 12);
+}
+
+async function readThemeFiles(name: string, dir: string): Promise<{ themeDir: string; css: string; template?: string; meta?: string }> {
   const themeDir = path.join(dir, name);
   if (!THEME_NAME.test(name) || !(await isFile(path.join(themeDir, 'theme.css')))) {
     const available = await listThemes(dir);
@@ -158,7 +181,12 @@ async function readTheme(name: string, dir: string): Promise<Theme> {
     readOptional(path.join(themeDir, 'template.html')),
     readOptional(path.join(themeDir, 'theme.json')),
   ]);
-  // Loaded here, not at the top: a sync where nothing changed reads theme versions without loading the sanitizer.
+  return { themeDir, css, template, meta };
+}
+
+async function readTheme(name: string, dir: string): Promise<Theme> {
+  const { themeDir, css, template, meta } = await readThemeFiles(name, dir);
+  // Loaded here, not at the top: the sync's freshness check uses loadThemeVersion and never loads the sanitizer.
   const { sanitizeTemplate } = await import('./sanitize/template.js');
   const html = sanitizeTemplate((template ?? `<section class="wx-article">${CONTENT_PLACEHOLDER}</section>`).trim());
   const count = html.split(CONTENT_PLACEHOLDER).length - 1;
@@ -176,8 +204,7 @@ async function readTheme(name: string, dir: string): Promise<Theme> {
       throw new ThemeError(`Theme "${name}": ${path.join(themeDir, 'theme.json')} is not valid JSON (${(error as Error).message}).`);
     }
   }
-  const version = createHash('sha256').update(css).update('\0').update(html).digest('hex').slice(0, 12);
-  return { name, description, css, template: html, version };
+  return { name, description, css, template: html, version: themeVersion(css, template) };
 }
 
 async function readOptional(file: string): Promise<string | undefined> {

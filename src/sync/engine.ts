@@ -14,7 +14,7 @@
 import path from 'node:path';
 import type { ResolvedAccount } from '../account/accounts.js';
 import type { AccountSession } from '../account/session.js';
-import { resolveTheme } from '../render/resolve-theme.js';
+import { resolveThemeVersion } from '../render/resolve-theme.js';
 import { mapLimit } from '../util/limiter.js';
 import { describeError, emit, type PostResult, type SyncContext, type SyncError, type SyncOptions } from './context.js';
 import { FileHashCache } from './file-hashes.js';
@@ -67,7 +67,7 @@ function createContext(session: AccountSession, hashes: FileHashCache, options: 
     themeVersion(name) {
       let version = themeVersions.get(name);
       if (!version) {
-        version = resolveTheme(name, session.root, session.config).then((theme) => theme.version);
+        version = resolveThemeVersion(name, session.root, session.config);
         themeVersions.set(name, version);
       }
       return version;
