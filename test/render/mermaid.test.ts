@@ -135,6 +135,19 @@ describe('mermaid fences without a browser', () => {
     expect(findBrowser('/nowhere/a', root, { WXMP_CHROMIUM: '/nowhere/b' })).toEqual({ unavailable: expect.stringContaining('WXMP_CHROMIUM is /nowhere/b') });
   });
 
+  it('keeps the code, starting nothing, when the cache folder cannot be written', async () => {
+    const drawer = stubDrawer();
+    setDiagramDrawer(drawer);
+    const readOnly = mkdtempSync(path.join(root, 'ro-'));
+    mkdirSync(path.join(readOnly, '.wxmp', 'cache'), { recursive: true });
+    writeFileSync(path.join(readOnly, '.wxmp', 'cache', 'mermaid'), 'a file where the folder goes');
+    const rendered = await renderMarkdown(post('graph TD\n  RO --> X'), { baseDir: readOnly, config: resolveConfig({}) });
+    expect(drawer.requests).toEqual([]);
+    expect(rendered.messages.filter((m) => m.ruleId === 'mermaid-not-drawn').map((m) => m.message)).toEqual([
+      expect.stringMatching(/^Mermaid diagram shown as code, not drawn: cannot write its picture to .*mermaid \((EEXIST|ENOTDIR)\)$/),
+    ]);
+  });
+
   it('leaves fences alone with `mermaid: false`', async () => {
     const drawer = stubDrawer();
     setDiagramDrawer(drawer);

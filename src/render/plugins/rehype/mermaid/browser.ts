@@ -86,6 +86,16 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Writes a result to the cache; a failed write (a full disk) costs the diagram its picture, not the browser its page. */
+async function saved(file: string, data: string | Uint8Array, result: DrawResult): Promise<DrawResult> {
+  try {
+    await writeFileAtomic(file, data);
+    return result;
+  } catch (error) {
+    return { kind: 'failed', message: `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  }
+}
+
 const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 
 export class BrowserDrawer implements DiagramDrawer {
@@ -148,12 +158,12 @@ export class BrowserDrawer implements DiagramDrawer {
         'Drawing the diagram',
       );
       if ('error' in drawn) {
-        await writeFileAtomic(request.errorFile, drawn.error);
+        // Remembered so that the same source is not drawn again; if the note cannot be written, it is drawn again.
+        await writeFileAtomic(request.errorFile, drawn.error).catch(() => undefined);
         return { kind: 'invalid', message: drawn.error };
       }
       const png = await page.locator('#wxmp-diagram').screenshot({ type: 'png', timeout: this.timeoutMs });
-      await writeFileAtomic(request.png, png);
-      return { kind: 'drawn', width: drawn.width, height: drawn.height };
+      return await saved(request.png, png, { kind: 'drawn', width: drawn.width, height: drawn.height });
     } catch (error) {
       // A crashed or hung page: start afresh for the next diagram.
       await this.close();

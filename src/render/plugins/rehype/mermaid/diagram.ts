@@ -2,6 +2,8 @@
  * One diagram, from its source to a PNG in the cache (or the reason it stays a code block): the cache first, then the
  * checks that need nothing started (packages, fonts), then the thread's drawer (./drawer.ts).
  */
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { cachedDiagram, diagramFiles } from './cache.js';
 import { diagramDrawer, type DrawResult } from './drawer.js';
@@ -35,6 +37,26 @@ export function oneLineMessage(message: string): string {
   return kept.map((line) => line.trim()).filter(Boolean).join(' ');
 }
 
+const writable = new Map<string, Promise<string | undefined>>();
+
+/** Why the cache folder cannot be written (a read-only checkout), checked once per folder before any browser starts. */
+function cacheUnwritable(dir: string): Promise<string | undefined> {
+  let check = writable.get(dir);
+  if (!check) {
+    check = mkdir(dir, { recursive: true })
+      .then(() => access(dir, constants.W_OK))
+      .then(
+        () => undefined,
+        (error: NodeJS.ErrnoException) => {
+          writable.delete(dir); // checked again for the next diagram: the folder may be fixed meanwhile
+          return `${dir} (${error.code ?? error.message})`;
+        },
+      );
+    writable.set(dir, check);
+  }
+  return check;
+}
+
 export async function mermaidDiagram(source: string, options: DiagramOptions): Promise<Diagram> {
   const missing = missingPackages();
   const mermaid = mermaidPackage();
@@ -47,6 +69,8 @@ export async function mermaidDiagram(source: string, options: DiagramOptions): P
   if (cached?.kind === 'png') return { kind: 'image', png: files.png, width: cached.width };
   if (cached?.kind === 'invalid') return { kind: 'invalid', message: oneLineMessage(cached.message) };
 
+  const unwritable = await cacheUnwritable(path.dirname(files.png));
+  if (unwritable) return { kind: 'not-drawn', message: `${NOT_DRAWN}: cannot write its picture to ${unwritable}` };
   // Without a CJK font, Chinese labels would be drawn as boxes: better the readable code.
   const { canDrawTitle } = await import('../../../../assets/generated-cover.js');
   if (!(await canDrawTitle(source))) {
