@@ -59,6 +59,14 @@ export type BrowserChoice = { path: string } | { unavailable: string };
 
 const HOW_TO_POINT = 'set `mermaid.browser` in wxmp.config.ts or the WXMP_CHROMIUM environment variable to a Chromium or Chrome program';
 
+function realOf(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
 /**
  * The browser program: env WXMP_CHROMIUM, else the config's `mermaid.browser`, else the first of BROWSER_CANDIDATES
  * that exists. A program inside the project is refused: the path may come from a pull request (a config or `.env`
@@ -74,8 +82,7 @@ export function findBrowser(configured: string | undefined, root: string, env: N
   const source = env.WXMP_CHROMIUM?.trim() ? 'WXMP_CHROMIUM' : '`mermaid.browser`';
   const program = path.resolve(root, named);
   if (!existsSync(program)) return { unavailable: `${source} is ${named}, which does not exist: ${HOW_TO_POINT}` };
-  const real = realpathSync(program);
-  if (isWithin(program, path.resolve(root)) || isWithin(real, realpathSync(root))) {
+  if (isWithin(program, path.resolve(root)) || isWithin(realOf(program), realOf(root))) {
     return { unavailable: `${source} is ${named}, inside the project: wxmp only runs a browser installed outside it (docs/security.md)` };
   }
   return { path: program };
