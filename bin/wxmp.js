@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 // The CLI runs the compiled library (dist/ is built by `npm install`/`npm ci` through the `prepare` script).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+// `wxmp --version` answers before anything loads (scripts and bug reports call it; bench/startup.mjs).
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+  process.exit(0);
+}
 
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {

@@ -10,8 +10,6 @@ import type { Limiter } from '../util/limiter.js';
 import type { WeChatClient } from '../wechat/client.js';
 import { textWidth } from '../util/text-width.js';
 import { UserError } from './output.js';
-import { loadProject } from './project.js';
-import { openCliSession } from './session.js';
 
 export interface AccountCliOptions {
   root?: string;
@@ -45,6 +43,8 @@ export interface AccountContext {
  * session. Without credentials the commands work on the sandbox (what `npm run sync` wrote there), and say so.
  */
 export async function withAccount<T>(options: AccountCliOptions, command: string, task: (ctx: AccountContext) => Promise<T>): Promise<T> {
+  // Loaded when an account command runs: the CLI's start-up and `--help` do not load config or session code.
+  const [{ loadProject }, { openCliSession }] = await Promise.all([import('./project.js'), import('./session.js')]);
   const project = await loadProject(options);
   const session = await openCliSession({ root: project.root, config: project.config, sandbox: options.sandbox }, `${command} --help`);
   try {

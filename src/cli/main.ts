@@ -1,30 +1,49 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
-import { ConfigError } from '../config/load.js';
-import { LockFileError } from '../sync/lock.js';
-import { registerDraftCommands } from './commands/account/drafts.js';
-import { registerFollowersCommand } from './commands/account/followers.js';
-import { registerMenuCommands } from './commands/account/menu.js';
-import { registerStatsCommands } from './commands/account/stats.js';
-import { registerAccountCommands } from './commands/account/account.js';
-import { registerMessageCommands } from './commands/account/message.js';
-import { registerPreviewCommand } from './commands/account/preview.js';
-import { registerPublishCommand } from './commands/account/publish.js';
-import { registerBuildCommand } from './commands/build.js';
-import { registerDevCommand } from './commands/dev.js';
-import { registerEmulatorCommand } from './commands/emulator.js';
-import { registerInitCommand } from './commands/init.js';
-import { registerReconcileCommand } from './commands/reconcile.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerSyncCommands } from './commands/sync.js';
 import { UserError } from './output.js';
 import { WeChatClientError, WeChatError, WeChatPublishError, WeChatTransportError } from '../wechat/errors.js';
-import { registerThemeCommands } from './commands/theme.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export function createProgram(): Command {
+/** Errors whose message is the whole story (a problem in the user's config, lock file or theme): no stack trace. */
+const USER_ERRORS = new Set(['ConfigError', 'LockFileError', 'ThemeError']);
+
+type Register = (program: Command) => void;
+
+/**
+ * Every top-level command and the module that registers it, in the order `wxmp --help` lists them. A command line that
+ * names a command loads only that module (`wxmp sync` never loads the account commands' definitions); help, an unknown
+ * command or none loads them all. The modules are light: each loads its implementation when its action runs.
+ */
+const COMMANDS: [names: string[], load: () => Promise<Register>][] = [
+  [['init'], async () => (await import('./commands/init.js')).registerInitCommand],
+  [['build'], async () => (await import('./commands/build.js')).registerBuildCommand],
+  [['dev'], async () => (await import('./commands/dev.js')).registerDevCommand],
+  [['sync', 'plan'], async () => (await import('./commands/sync.js')).registerSyncCommands],
+  [['reconcile'], async () => (await import('./commands/reconcile.js')).registerReconcileCommand],
+  [['drafts', 'published'], async () => (await import('./commands/account/drafts.js')).registerDraftCommands],
+  [['menu'], async () => (await import('./commands/account/menu.js')).registerMenuCommands],
+  [['followers'], async () => (await import('./commands/account/followers.js')).registerFollowersCommand],
+  [['stats'], async () => (await import('./commands/account/stats.js')).registerStatsCommands],
+  [['account'], async () => (await import('./commands/account/account.js')).registerAccountCommands],
+  [['publish'], async () => (await import('./commands/account/publish.js')).registerPublishCommand],
+  [['preview'], async () => (await import('./commands/account/preview.js')).registerPreviewCommand],
+  [['message'], async () => (await import('./commands/account/message.js')).registerMessageCommands],
+  [['emulator'], async () => (await import('./commands/emulator.js')).registerEmulatorCommand],
+  [['serve'], async () => (await import('./commands/serve.js')).registerServeCommand],
+  [['theme'], async () => (await import('./commands/theme.js')).registerThemeCommands],
+];
+
+/** The registrations a command line needs: its command's alone when argv names one, else all of them. */
+async function registrationsFor(argv: string[]): Promise<Register[]> {
+  const name = argv[2];
+  const named = COMMANDS.find(([names]) => name !== undefined && names.includes(name));
+  return Promise.all((named ? [named] : COMMANDS).map(([, load]) => load()));
+}
+
+export async function createProgram(argv: string[] = []): Promise<Command> {
+  const registrations = await registrationsFor(argv);
   const program = new Command('wxmp')
     .version(pkg.version, '-v, --version')
     .description('Publish a repo of Markdown posts to a WeChat Official Account (微信公众号).')
@@ -41,29 +60,14 @@ Credentials: WECHAT_APP_ID and WECHAT_APP_SECRET (environment or .env in the roo
 Every command takes --root <dir> (the posts repo, default: the current directory) and --help.`,
     );
   program.exitOverride();
-  registerInitCommand(program);
-  registerBuildCommand(program);
-  registerDevCommand(program);
-  registerSyncCommands(program);
-  registerReconcileCommand(program);
-  registerDraftCommands(program);
-  registerMenuCommands(program);
-  registerFollowersCommand(program);
-  registerStatsCommands(program);
-  registerAccountCommands(program);
-  registerPublishCommand(program);
-  registerPreviewCommand(program);
-  registerMessageCommands(program);
-  registerEmulatorCommand(program);
-  registerServeCommand(program);
-  registerThemeCommands(program);
+  for (const register of registrations) register(program);
   return program;
 }
 
 /** Runs the CLI; returns the exit code. Expected failures print a message, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
-  const program = createProgram();
   try {
+    const program = await createProgram(argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
@@ -71,8 +75,9 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version exit through here with code 0.
       return error.exitCode;
     }
-    // ThemeError is matched by name: importing the theme module here would load the renderer for every command.
-    if (error instanceof ConfigError || error instanceof UserError || error instanceof LockFileError || (error instanceof Error && error.name === 'ThemeError')) {
+    // Matched by name: importing the config, lock or theme modules here would load zod and the sync for every command,
+    // `wxmp --help` included (bench/startup.mjs).
+    if (error instanceof UserError || (error instanceof Error && USER_ERRORS.has(error.name))) {
       process.stderr.write(`${pc.red('wxmp:')} ${error.message}\n`);
       return error instanceof UserError ? error.exitCode : 1;
     }

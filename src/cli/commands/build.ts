@@ -2,14 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { loadPost } from '../../content/post.js';
 import type { PreviewEntry } from '../../preview/page.js';
 import type { PoolRenderResult } from '../../render/pool.js';
 import type { RenderedPost } from '../../render/render.js';
 import { problemToJson } from '../../util/messages.js';
 import { countBySeverity, formatBytes, plural, printJson, printProblems } from '../output.js';
-import { loadProject, noPostsMessage, selectPosts } from '../project.js';
-import { POOL_THRESHOLD } from '../../render/pool.js';
 
 interface BuildOptions {
   root?: string;
@@ -69,14 +66,12 @@ Examples:
 }
 
 export async function runBuild(patterns: string[], options: BuildOptions, memo?: BuildMemo): Promise<number> {
+  // Loaded here, not at start-up: `wxmp --help` and the other commands do not pay for them (bench/startup.mjs). The
+  // renderer itself loads only on a cache miss.
+  const [{ loadProject, noPostsMessage, selectPosts }, { loadPost }, { POOL_THRESHOLD, RenderPool, renderJob }, { buildPostPage, buildPreviewPage }, { RenderCache }] =
+    await Promise.all([import('../project.js'), import('../../content/post.js'), import('../../render/pool.js'), import('../../preview/page.js'), import('../../render/cache.js')]);
   const project = await loadProject(options);
   const { root, config } = project;
-  // Loaded here, not at start-up: other commands do not pay for them. The renderer itself loads only on a cache miss.
-  const [{ RenderPool, renderJob }, { buildPostPage, buildPreviewPage }, { RenderCache }] = await Promise.all([
-    import('../../render/pool.js'),
-    import('../../preview/page.js'),
-    import('../../render/cache.js'),
-  ]);
   const outDir = path.resolve(root, options.out ?? config.outDir);
   const files = await selectPosts(project, patterns);
   if (files.length === 0) {

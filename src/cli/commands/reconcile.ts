@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { announceApiBase } from '../../config/api-base.js';
 import { printJson } from '../output.js';
-import { loadProject, selectPosts } from '../project.js';
-import { openCliSession } from '../session.js';
 
 export function registerReconcileCommand(program: Command): void {
   program
@@ -22,7 +19,13 @@ already in the draft box. A post adopts the single draft whose title equals its 
 exists are marked missing (the next sync creates a new draft). Needs credentials (reads the draft box).`,
     )
     .action(async (patterns: string[], options: { root?: string; config?: string; dryRun?: boolean; json?: boolean }) => {
-      const { reconcile } = await import('../../sync/reconcile.js');
+      // Loaded when the command runs, not at the CLI's start-up (bench/startup.mjs).
+      const [{ reconcile }, { announceApiBase }, { loadProject, selectPosts }, { openCliSession }] = await Promise.all([
+        import('../../sync/reconcile.js'),
+        import('../../config/api-base.js'),
+        import('../project.js'),
+        import('../session.js'),
+      ]);
       const project = await loadProject(options);
       const session = await openCliSession({ root: project.root, config: project.config, requireCredentials: 'wxmp reconcile' }, 'wxmp reconcile --help');
       let results;
