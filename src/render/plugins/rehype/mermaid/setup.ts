@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { isWithin } from '../../../../content/local-files.js';
 
-const require = createRequire(import.meta.url);
+const resolveFromHere = createRequire(import.meta.url).resolve;
 
 export interface MermaidPackage {
   version: string;
@@ -22,7 +22,7 @@ let mermaidFound: MermaidPackage | null | undefined;
 export function mermaidPackage(): MermaidPackage | undefined {
   if (mermaidFound === undefined) {
     try {
-      const manifest = require.resolve('mermaid/package.json');
+      const manifest = resolveFromHere('mermaid/package.json');
       const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
       const bundle = path.join(path.dirname(manifest), 'dist', 'mermaid.min.js');
       mermaidFound = existsSync(bundle) ? { version, bundle } : null;
@@ -38,7 +38,7 @@ export function missingPackages(): string[] {
   const missing: string[] = [];
   if (!mermaidPackage()) missing.push('mermaid');
   try {
-    require.resolve('playwright-core');
+    resolveFromHere('playwright-core');
   } catch {
     missing.push('playwright-core');
   }
