@@ -34,6 +34,11 @@ const renderSchema = z
     tabSize: z.number().int().min(1).max(16).default(4),
     codeLineNumbers: z.boolean().default(false),
     /**
+     * A Mac-style window bar (three coloured dots) at the top of every code block. Per post: `code_window_bar: true`.
+     * Unset means off (optional, so that configs without it keep their sync fingerprints).
+     */
+    codeWindowBar: z.boolean().optional(),
+    /**
      * Read MkDocs syntax: Material blocks (`!!! note`, `??? tip`, `=== "Tab"` with indented bodies) as alerts and
      * labelled blocks, and a meta-data block (`author: …` lines at the top, no `---`) as front matter.
      */
@@ -107,6 +112,12 @@ export const configSchema = z
     /** Extra folder of themes (each `<name>/theme.css` + `template.html`); the built-in themes stay available. */
     templatesDir: z.string().optional(),
     theme: z.string().default('default'),
+    /**
+     * Code highlight colours chosen apart from the theme: a built-in code theme (`templates/code-themes/<name>.css`:
+     * github, github-dark, atom-one-light, atom-one-dark, dracula, monokai) or `<templatesDir>/code-themes/<name>.css`.
+     * Unset: the theme's own colours. Per post: `code_theme: dracula`.
+     */
+    codeTheme: z.string().trim().min(1).optional(),
     /** Default author when a post has none. */
     author: z.string().optional(),
     /** Cover used when a post has no `cover` and no image. */

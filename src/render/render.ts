@@ -14,8 +14,8 @@ import { lintArticle } from './lint.js';
 import { themeMetrics } from './plugins/rehype/scroll-hints/metrics.js';
 import { getProcessor } from './processor.js';
 import type { RenderedPost, RenderOptions } from './rendered.js';
-import { resolveTheme } from './resolve-theme.js';
-import { ThemeError, type Theme } from './theme.js';
+import { resolveCodeTheme, resolveTheme } from './resolve-theme.js';
+import { ThemeError, withCodeTheme, type CodeTheme, type Theme } from './theme.js';
 import { defaultRenderSettings, type ImageResolver, type RenderSettings } from './types.js';
 
 export { RENDERER_VERSION, builtinTemplatesDir, resolveTheme } from './resolve-theme.js';
@@ -36,6 +36,7 @@ function settingsFor(post: Post, root: string, config: WxmpConfig, resolveImage?
     maxFormulas: config.limits.formulas,
     tabSize: config.render.tabSize,
     codeLineNumbers: config.render.codeLineNumbers,
+    codeWindowBar: post.meta.code_window_bar ?? config.render.codeWindowBar ?? false,
     rootDir: root,
     snippets: config.render.mkdocs,
     resolveImage,
@@ -136,16 +137,40 @@ function postFile(post: Post, settings: RenderSettings, options: RenderOptions):
 /**
  * The theme of a post: `--theme`, else the post's `theme:`, else the config's. An unknown theme named by the post is an
  * error at its `theme:` line, and the post is still rendered (with the config's theme) so that its other problems show
- * in the same run; an unknown `--theme` or config theme is the user's to fix (ThemeError).
+ * in the same run; an unknown `--theme` or config theme is the user's to fix (ThemeError). The code theme, if any, is
+ * appended to it (codeThemeFor).
  */
 async function themeFor(post: Post, options: RenderOptions): Promise<{ theme: Theme; problems: Problem[] }> {
   const { config, root } = options;
+  let theme: Theme;
+  const problems: Problem[] = [];
   try {
-    return { theme: await resolveTheme(options.theme ?? post.meta.theme ?? config.theme, root, config), problems: [] };
+    theme = await resolveTheme(options.theme ?? post.meta.theme ?? config.theme, root, config);
   } catch (error) {
     if (!(error instanceof ThemeError) || options.theme || !post.meta.theme) throw error;
     const at = { line: lineOfKey(post.frontMatter, 'theme'), column: 1 };
-    return { theme: await resolveTheme(config.theme, root, config), problems: [problem(post.source, error.message, at, 'theme-unknown', 'error')] };
+    theme = await resolveTheme(config.theme, root, config);
+    problems.push(problem(post.source, error.message, at, 'theme-unknown', 'error'));
+  }
+  const code = await codeThemeFor(post, options);
+  return { theme: withCodeTheme(theme, code.codeTheme), problems: [...problems, ...code.problems] };
+}
+
+/**
+ * The code theme of a post: its `code_theme:`, else the config's `codeTheme`, else none (the theme's own colours). An
+ * unknown name in the post is an error at its line (rendered with the config's code theme); in the config, a ThemeError.
+ */
+async function codeThemeFor(post: Post, options: RenderOptions): Promise<{ codeTheme?: CodeTheme; problems: Problem[] }> {
+  const { config, root } = options;
+  const name = post.meta.code_theme ?? config.codeTheme;
+  if (name === undefined) return { problems: [] };
+  try {
+    return { codeTheme: await resolveCodeTheme(name, root, config), problems: [] };
+  } catch (error) {
+    if (!(error instanceof ThemeError) || !post.meta.code_theme) throw error;
+    const at = { line: lineOfKey(post.frontMatter, post.keyOrigin.code_theme ?? 'code_theme'), column: 1 };
+    const fallback = config.codeTheme === undefined ? undefined : await resolveCodeTheme(config.codeTheme, root, config);
+    return { codeTheme: fallback, problems: [problem(post.source, error.message, at, 'code-theme-unknown', 'error')] };
   }
 }
 

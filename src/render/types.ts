@@ -56,6 +56,8 @@ export interface RenderSettings {
   tabSize: number;
   /** Show line numbers in code blocks. */
   codeLineNumbers: boolean;
+  /** A Mac-style window bar (three coloured dots) at the top of code blocks. */
+  codeWindowBar: boolean;
   /**
    * The project root: `--8<--` snippet paths resolve against it, and every local file a post reads (images, cover,
    * snippets) must stay inside it or `staticDir` (docs/security.md).
@@ -99,6 +101,7 @@ export const defaultRenderSettings: RenderSettings = {
   math: true,
   tabSize: 4,
   codeLineNumbers: false,
+  codeWindowBar: false,
 };
 
 export interface LinkRef {
@@ -131,7 +134,8 @@ export const CLASS_PREFIXES = ['wx-', 'hljs'] as const;
  *
  *   article root (template)   <section class="wx-article">
  *   code block                <section class="wx-code"><pre class="wx-pre"><code class="wx-code-body">…<span class="hljs-keyword">…
- *                             optional <span class="wx-code-lang">rust</span>, line numbers <span class="wx-code-ln">
+ *                             optional <span class="wx-code-lang">rust</span>, line numbers <span class="wx-code-ln">,
+ *                             window bar <section class="wx-code-bar"> (the dots and the label in it)
  *   inline code               <code class="wx-inline-code">
  *   lists                     <section class="wx-list wx-list-ul|wx-list-ol wx-list-depth-N"> with items
  *                             <section class="wx-li"><span class="wx-li-marker">•</span><span class="wx-li-body">…

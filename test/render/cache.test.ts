@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,6 +90,32 @@ describe('RenderCache', () => {
     expect((await keyOf(root, config)).key).not.toBe(key);
     // an unknown theme: not cached
     expect((await keyOf(root, config, 'no-such-theme')).key).toBeUndefined();
+  });
+
+  it('changes the key when the code theme (config, front matter or its CSS) or the window bar changes', async () => {
+    const root = makeProject();
+    const config = configOf();
+    const { key } = await keyOf(root, config);
+    // the config's code theme and window bar
+    const dracula = (await keyOf(root, configOf({ codeTheme: 'dracula' }))).key;
+    expect(dracula).not.toBe(key);
+    expect((await keyOf(root, configOf({ codeTheme: 'github-dark' }))).key).not.toBe(dracula);
+    expect((await keyOf(root, configOf({ render: { mkdocs: true, codeWindowBar: true } }))).key).not.toBe(key);
+    // a project code theme's CSS, added then edited
+    mkdirSync(path.join(root, 'themes', 'code-themes'));
+    writeFileSync(path.join(root, 'themes', 'code-themes', 'mono.css'), '.wx-code { background: #fafafa; color: #333; }\n');
+    const mono = (await keyOf(root, configOf({ codeTheme: 'mono' }))).key;
+    expect(mono).not.toBe(key);
+    writeFileSync(path.join(root, 'themes', 'code-themes', 'mono.css'), '.hljs-keyword { color: #a626a4; }\n', { flag: 'a' });
+    expect((await keyOf(root, configOf({ codeTheme: 'mono' }))).key).not.toBe(mono);
+    // the post's own code theme and window bar
+    const post = path.join(root, 'posts', 'a.md');
+    const before = (await keyOf(root, config)).key;
+    writeFileSync(post, readFileSync(post, 'utf8').replace('title: 缓存\n', 'title: 缓存\ncodeTheme: monokai\n'));
+    const monokai = (await keyOf(root, config)).key;
+    expect(monokai).not.toBe(before);
+    writeFileSync(post, readFileSync(post, 'utf8').replace('codeTheme: monokai\n', 'codeTheme: monokai\ncode_window_bar: true\n'));
+    expect((await keyOf(root, config)).key).not.toBe(monokai);
   });
 
   it('misses when an included snippet or an image changes', async () => {

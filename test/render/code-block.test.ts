@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Element, Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { toString } from 'hast-util-to-string';
@@ -6,9 +9,35 @@ import { describe, expect, it } from 'vitest';
 import { rehypeWechatCode } from '../../src/render/plugins/rehype/rehype-wechat-code.js';
 import { resolveLanguage } from '../../src/render/plugins/rehype/code/languages.js';
 import { renderLines, splitLines } from '../../src/render/plugins/rehype/code/lines.js';
-import { goldenSuite, renderWith } from '../helpers/golden.js';
+import { resolveConfig } from '../../src/config/load.js';
+import { renderMarkdown } from '../../src/render/render.js';
+import { filterStyleDeclarations } from '../../src/render/sanitize/styles.js';
+import { listCodeThemes, listThemes } from '../../src/render/theme.js';
+import { fixturesRoot, goldenSuite, renderWith } from '../helpers/golden.js';
 
 goldenSuite('code-block', [rehypeWechatCode]);
+
+/**
+ * Code themes, golden: `test/fixtures/code-block-themes/<case>/` holds `input.md` (front matter included), `config.json`
+ * (a wxmp config) and `output.html`, the article as WeChat receives it (whole pipeline, theme and code theme inlined).
+ * `UPDATE_GOLDEN=1` rewrites the expected files, as for the other suites.
+ */
+describe('golden: code-block-themes', () => {
+  const dir = path.join(fixturesRoot, 'code-block-themes');
+  const cases = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  it('has cases', () => expect(cases.length).toBeGreaterThan(0));
+  it.each(cases)('%s', async (name) => {
+    const caseDir = path.join(dir, name);
+    const config = resolveConfig(JSON.parse(readFileSync(path.join(caseDir, 'config.json'), 'utf8')));
+    const rendered = await renderMarkdown(readFileSync(path.join(caseDir, 'input.md'), 'utf8'), { config, baseDir: caseDir, fileName: 'input.md' });
+    expect(rendered.ok).toBe(true);
+    const actual = `${rendered.html.replaceAll('</section><section', '</section>\n<section')}\n`;
+    const expectedFile = path.join(caseDir, 'output.html');
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(expectedFile, actual);
+    if (!existsSync(expectedFile)) throw new Error(`missing ${expectedFile}: run with UPDATE_GOLDEN=1 and review it`);
+    expect(actual).toBe(readFileSync(expectedFile, 'utf8'));
+  });
+});
 
 const NBSP = '\u00a0';
 
@@ -120,5 +149,60 @@ describe('rehypeWechatCode', () => {
   it('keeps short inline code on one line and lets long code break', async () => {
     const { html } = await renderWith([rehypeWechatCode], '`#[cfg]` and `java.util.concurrent.ThreadPoolExecutor`\n');
     expect(html).toBe('<p><code class="wx-inline-code" style="white-space:nowrap">#[cfg]</code> and <code class="wx-inline-code">java.util.concurrent.ThreadPoolExecutor</code></p>');
+  });
+});
+
+describe('code themes and the window bar', () => {
+  const post = (frontMatter: string): string => `---\ntitle: t\n${frontMatter}---\n\n\`\`\`rust\nfn main() {}\n\`\`\`\n`;
+
+  it('are listed apart from the article themes', async () => {
+    expect(await listCodeThemes()).toEqual(['atom-one-dark', 'atom-one-light', 'dracula', 'github', 'github-dark', 'monokai']);
+    expect(await listThemes()).not.toContain('code-themes');
+  });
+
+  it('a post chooses its own code theme and bar over the config', async () => {
+    const config = resolveConfig({ codeTheme: 'github' });
+    const own = await renderMarkdown(post(''), { config });
+    expect(own.html).toContain('background:#f6f8fa');
+    const dark = await renderMarkdown(post('code_theme: dracula\ncodeWindowBar: true\n'), { config });
+    expect(dark.ok).toBe(true);
+    expect(dark.html).toContain('background:#282a36');
+    expect(dark.html).toContain('background:#ff5f56');
+    expect(dark.themeVersion).not.toBe(own.themeVersion);
+    // No code theme: the article theme's own colours, and the bar off.
+    const plain = await renderMarkdown(post(''), { config: resolveConfig({}) });
+    expect(plain.html).not.toContain('#ff5f56');
+    expect(plain.themeVersion).toBe((await renderMarkdown(post(''), { config: resolveConfig({ theme: 'default' }) })).themeVersion);
+  });
+
+  it('an unknown code theme in a post is an error at its line, listing the known ones; in the config, a ThemeError', async () => {
+    const rendered = await renderMarkdown(post('author: a\ncodeTheme: solarised\n'), { config: resolveConfig({ codeTheme: 'monokai' }) });
+    expect(rendered.ok).toBe(false);
+    const error = rendered.messages.find((m) => m.ruleId === 'code-theme-unknown');
+    expect(error).toMatchObject({ line: 4, fatal: true });
+    expect(error?.message).toContain('Unknown code theme "solarised"');
+    expect(error?.message).toContain('atom-one-dark, atom-one-light, dracula, github, github-dark, monokai');
+    expect(rendered.html).toContain('background:#272822'); // still rendered, with the config's code theme
+    await expect(renderMarkdown(post(''), { config: resolveConfig({ codeTheme: 'nope' }) })).rejects.toMatchObject({
+      name: 'ThemeError',
+      message: expect.stringContaining('Available code themes: atom-one-dark'),
+    });
+  });
+
+  it("reads a project's own code theme from templatesDir/code-themes/", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'wxmp-code-theme-'));
+    mkdirSync(path.join(root, 'themes', 'code-themes'), { recursive: true });
+    writeFileSync(path.join(root, 'themes', 'code-themes', 'paper.css'), '.wx-code { background: #fffdf5; color: #2b2b2b; }\n.hljs-keyword { color: #8a1c7c; }\n');
+    const rendered = await renderMarkdown(post('code_theme: paper\n'), { config: resolveConfig({ templatesDir: 'themes' }), baseDir: root });
+    expect(rendered.ok).toBe(true);
+    expect(rendered.html).toContain('background:#fffdf5');
+    expect(rendered.html).toContain('<span style="color:#8a1c7c">fn</span>');
+  });
+
+  it('the bar is made of inline styles WeChat keeps', async () => {
+    const { html } = await renderWith([rehypeWechatCode], '```\nx\n```\n', { codeWindowBar: true });
+    const styles = [...html.matchAll(/style="([^"]*)"/g)].map((m) => m[1]!);
+    expect(styles.length).toBeGreaterThan(3);
+    for (const style of styles) expect(filterStyleDeclarations(style).replace(/;$/, '')).toBe(style.replace(/;$/, ''));
   });
 });

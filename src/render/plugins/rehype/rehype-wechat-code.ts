@@ -13,6 +13,9 @@
  * `overflow-x:auto` scrolls what is wider) — the scroll box is the innermost block, so it does not depend on
  * the styles WeChat keeps on `<pre>`.
  *
+ * With `codeWindowBar`, a `section.wx-code-bar` row of three coloured dots (./code/window-bar.ts) comes first and holds
+ * the language label. Colours come from the theme, or from a code theme appended to it (src/render/theme.ts).
+ *
  * Inline code gets `code.wx-inline-code`. `code.language-math` is left alone (the math plugin's; leftovers stay
  * as they are) and `language-mermaid` is shown as a plain block labelled `mermaid` (no diagram rendering).
  */
@@ -23,9 +26,17 @@ import type { VFile } from 'vfile';
 import { defaultRenderSettings } from '../../types.js';
 import { highlighter, resolveLanguage } from './code/languages.js';
 import { NBSP, renderLines } from './code/lines.js';
+import { windowBar } from './code/window-bar.js';
 import { classList } from '../../util/class-names.js';
 
 const CODE_BODY_STYLE = 'display:block;overflow-x:auto;white-space:nowrap;';
+
+/** The per-post settings the code blocks use (from `file.data.settings`). */
+interface CodeOptions {
+  tabSize: number;
+  lineNumbers: boolean;
+  windowBar: boolean;
+}
 
 function isMath(element: Element): boolean {
   return classList(element).includes('language-math');
@@ -82,7 +93,7 @@ function highlight(grammar: string, source: string, code: Element, file: VFile):
 }
 
 /** Builds the `section.wx-code` for a `pre`, or undefined when it must be left alone (math). */
-function codeBlock(pre: Element, file: VFile, tabSize: number, lineNumbers: boolean): Element | undefined {
+function codeBlock(pre: Element, file: VFile, options: CodeOptions): Element | undefined {
   const code = onlyCodeChild(pre);
   if (code && isMath(code)) return undefined;
 
@@ -108,17 +119,14 @@ function codeBlock(pre: Element, file: VFile, tabSize: number, lineNumbers: bool
     type: 'element',
     tagName: 'code',
     properties: { className: ['wx-code-body'], style: CODE_BODY_STYLE },
-    children: renderLines(tokens, { tabSize, lineNumbers }),
+    children: renderLines(tokens, { tabSize: options.tabSize, lineNumbers: options.lineNumbers }),
   };
+  const label: Element | undefined = language.label
+    ? { type: 'element', tagName: 'span', properties: { className: ['wx-code-lang'] }, children: [{ type: 'text', value: language.label }] }
+    : undefined;
   const children: ElementContent[] = [];
-  if (language.label) {
-    children.push({
-      type: 'element',
-      tagName: 'span',
-      properties: { className: ['wx-code-lang'] },
-      children: [{ type: 'text', value: language.label }],
-    });
-  }
+  if (options.windowBar) children.push(windowBar(label));
+  else if (label) children.push(label);
   children.push({ type: 'element', tagName: 'pre', properties: { className: ['wx-pre'] }, children: [body] });
   return { type: 'element', tagName: 'section', properties: { className: ['wx-code'] }, children, position: pre.position };
 }
@@ -160,18 +168,18 @@ function inlineCode(code: Element): void {
 }
 
 /** Walks the tree by hand (no per-node closures: the corpus has ~1,900 blocks and we benchmark throughput). */
-function transform(parent: Root | Element, file: VFile, tabSize: number, lineNumbers: boolean): void {
+function transform(parent: Root | Element, file: VFile, options: CodeOptions): void {
   const children = parent.children;
   for (let i = 0; i < children.length; i++) {
     const node = children[i]!;
     if (node.type !== 'element' || node.tagName === 'svg') continue;
     if (node.tagName === 'pre') {
-      const block = codeBlock(node, file, tabSize, lineNumbers);
+      const block = codeBlock(node, file, options);
       if (block) children[i] = block;
     } else if (node.tagName === 'code') {
       if (!isMath(node)) inlineCode(node);
     } else {
-      transform(node, file, tabSize, lineNumbers);
+      transform(node, file, options);
     }
   }
 }
@@ -180,6 +188,6 @@ export function rehypeWechatCode(): Transformer<Root> {
   return (tree, file) => {
     const settings = file.data.settings ?? defaultRenderSettings;
     const tabSize = Number.isInteger(settings.tabSize) && settings.tabSize > 0 ? settings.tabSize : defaultRenderSettings.tabSize;
-    transform(tree, file, tabSize, settings.codeLineNumbers);
+    transform(tree, file, { tabSize, lineNumbers: settings.codeLineNumbers, windowBar: settings.codeWindowBar === true });
   };
 }
