@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
+import { packageVersion } from '../util/package-root.js';
 import { UserError } from './output.js';
 import { WeChatClientError, WeChatError, WeChatPublishError, WeChatTransportError } from '../wechat/errors.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** Errors whose message is the whole story (a problem in the user's config, lock file or theme): no stack trace. */
 const USER_ERRORS = new Set(['ConfigError', 'LockFileError', 'ThemeError']);
@@ -45,7 +44,7 @@ async function registrationsFor(argv: string[]): Promise<Register[]> {
 export async function createProgram(argv: string[] = []): Promise<Command> {
   const registrations = await registrationsFor(argv);
   const program = new Command('wxmp')
-    .version(pkg.version, '-v, --version')
+    .version(packageVersion(), '-v, --version')
     .description('Publish a repo of Markdown posts to a WeChat Official Account (微信公众号).')
     .showSuggestionAfterError()
     .addHelpText(

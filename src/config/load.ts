@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
+import { packageRoot } from '../util/package-root.js';
 import { configSchema, type WxmpConfig } from './schema.js';
 
 export const CONFIG_FILES = ['wxmp.config.ts', 'wxmp.config.mts', 'wxmp.config.js', 'wxmp.config.mjs', 'wxmp.config.json'];
@@ -51,8 +52,8 @@ export function resolveConfig(raw: unknown, fileLabel = 'config'): WxmpConfig {
 
 // A config's `import { defineConfig } from 'wxmp'` gets the small config entry, imported natively: loading a config
 // must not load or transpile the whole library (that took seconds). Under the test runner the sources are TypeScript.
-const configEntry = ['./public.js', './public.ts']
-  .map((rel) => path.resolve(path.dirname(fileURLToPath(import.meta.url)), rel))
+// The CLI bundle (scripts/bundle.mjs) has no public.js beside it: it uses tsc's, shipped in dist/config/.
+const configEntry = [...['./public.js', './public.ts'].map((rel) => path.resolve(path.dirname(fileURLToPath(import.meta.url)), rel)), path.join(packageRoot(), 'dist/config/public.js')]
   .find((file) => existsSync(file));
 
 /** Loads `wxmp.config.*` from the root (TypeScript via jiti, so it works on Node 20) and validates it. */

@@ -13,15 +13,17 @@
  * Light on purpose: a hit loads nothing of the renderer (no unified, no MathJax, no sanitizer). Bounded (oldest
  * entries evicted past `maxEntries` or `maxBytes`), written atomically (temp + rename), and safe to delete at any time.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { WxmpConfig } from '../config/schema.js';
 import { resolveInside } from '../content/local-files.js';
 import { FileHashCache } from '../sync/file-hashes.js';
 import { configHashOf } from '../sync/stages/freshness.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { isBundled, packageRoot, packageVersion } from '../util/package-root.js';
 import { sha256, stableStringify } from '../util/hash.js';
 import { problem, problemToJson, type JsonProblem } from '../util/messages.js';
 import type { RenderedPost } from './rendered.js';
@@ -89,16 +91,12 @@ interface RenderCacheOptions {
   version?: string;
 }
 
-let packageVersion: string | undefined;
 function wxmpVersion(): string {
-  if (packageVersion === undefined) {
-    try {
-      packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-    } catch {
-      packageVersion = 'unknown';
-    }
+  try {
+    return packageVersion();
+  } catch {
+    return 'unknown';
   }
-  return packageVersion;
 }
 
 /**
@@ -106,9 +104,11 @@ function wxmpVersion(): string {
  * so its cache does not serve output of the previous code (an installed package's stamp never changes).
  */
 function rendererStamp(): string {
-  for (const name of ['render.js', 'render.ts']) {
-    const info = statSync(new URL(`./${name}`, import.meta.url), { throwIfNoEntry: false });
-    if (info) return `${name}@${info.mtimeMs}`;
+  // In the CLI bundle the renderer is in chunks written together with the worker entry (scripts/bundle.mjs).
+  const candidates = isBundled ? [path.join(packageRoot(), 'dist/bundle/worker.js')] : ['render.js', 'render.ts'].map((name) => fileURLToPath(new URL(`./${name}`, import.meta.url)));
+  for (const file of candidates) {
+    const info = statSync(file, { throwIfNoEntry: false });
+    if (info) return `${path.basename(file)}@${info.mtimeMs}`;
   }
   return '';
 }

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { WxmpConfig } from '../config/schema.js';
 import { loadPost } from '../content/post.js';
 import { problem, problemToJson, type JsonProblem } from '../util/messages.js';
+import { isBundled, packageRoot } from '../util/package-root.js';
 import type { RenderedPost } from './rendered.js';
 import { imagePlaceholder } from './placeholders.js';
 import { answerDrawMessage, isDrawMessage } from './plugins/rehype/mermaid/bridge.js';
@@ -72,7 +73,8 @@ function fromWire(wire: WireResult): PoolRenderResult {
 /** From this many posts on, commands render on worker threads (starting a thread costs about one render). */
 export const POOL_THRESHOLD = 8;
 
-const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
+// Beside this module in tsc's output; the CLI bundle has its own entry (scripts/bundle.mjs).
+const workerFile = isBundled ? path.join(packageRoot(), 'dist/bundle/worker.js') : fileURLToPath(new URL('./worker.js', import.meta.url));
 
 interface RenderPoolOptions {
   root: string;

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../util/package-root.js';
 
 export interface Theme {
   name: string;
@@ -29,7 +29,7 @@ export interface Theme {
 export const CONTENT_PLACEHOLDER = '{{content}}';
 
 /** The themes shipped with the package (`templates/` at the package root; same depth from src/ and dist/). */
-export const defaultTemplatesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
+export const defaultTemplatesDir = path.join(packageRoot(), 'templates');
 
 const THEME_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
 

@@ -2,7 +2,6 @@
  * `wxmp serve`: a local REST API over wxmp's core for tools in other languages (docs/serve.md). Loaded only by the
  * `serve` command (and library users): the CLI's start-up never loads Hono.
  */
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import type { WxmpConfig } from '../config/schema.js';
 import { AccountStore, defaultAccountsFile } from './accounts-store.js';
 import { createApp } from './app.js';
 import { SessionPool } from './sessions.js';
+import { packageVersion } from '../util/package-root.js';
 
 export { AccountStore, defaultAccountsFile, type PublicAccount, type StoredAccount } from './accounts-store.js';
 export { ApiError } from './errors.js';
@@ -79,7 +79,6 @@ export class ServeConfigError extends Error {
   override name = 'ServeConfigError';
 }
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** Builds the app (no socket): accounts file, the project's config, the session pool. */
 export async function createServeApp(options: ServeOptions = {}): Promise<ServeApp> {
@@ -108,7 +107,7 @@ export async function createServeApp(options: ServeOptions = {}): Promise<ServeA
     config,
     store,
     pool,
-    version: pkg.version,
+    version: packageVersion(),
     host,
     allowedHosts: options.allowedHosts,
     apiKey,

@@ -119,7 +119,11 @@ export class Downloader {
 
   /** The connection pool, whose every connection to a named host goes through the address check. undici loads on the first download. */
   private dispatcher(): Promise<Dispatcher> {
-    this.agent ??= import('undici').then(({ Agent }) => new Agent({ connect: { lookup: guardedLookup(this.settings.allowHosts, this.resolve) } }));
+    this.agent ??= import('undici').then((undici) => {
+      // The CLI bundle (scripts/bundle.mjs) hands a CommonJS package over as `default` only; Node gives both.
+      const { Agent } = (undici as unknown as { default?: typeof undici }).default ?? undici;
+      return new Agent({ connect: { lookup: guardedLookup(this.settings.allowHosts, this.resolve) } });
+    });
     return this.agent;
   }
 

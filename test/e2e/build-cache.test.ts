@@ -1,25 +1,9 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, repoRoot, runCli } from '../helpers/cli.js';
+import { repoRoot, runCli } from '../helpers/cli.js';
+import { packagesOf, runCliRecordingModules } from '../helpers/modules.js';
 import { makeImage, makeRepo } from '../helpers/repo.js';
-
-/** Counts and lists the modules a process loads (ESM through a register() hook, CommonJS from require.cache). */
-const MODULE_HOOK = `
-import { register, createRequire } from 'node:module';
-import { appendFileSync } from 'node:fs';
-const log = process.env.WXMP_MODULE_LOG;
-register('data:text/javascript,' + encodeURIComponent(\`
-import { appendFileSync } from 'node:fs';
-let log;
-export function initialize(data) { log = data.log; }
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  if (log && result.url.startsWith('file:')) appendFileSync(log, result.url + '\\\\n');
-  return result;
-}\`), { data: { log } });
-process.on('exit', () => { if (log) appendFileSync(log, Object.keys(createRequire(process.cwd() + '/').cache).join('\\n') + '\\n'); });
-`;
 
 interface Report {
   posts: { source: string; cached?: boolean; skipped?: boolean; title?: string }[];
@@ -69,17 +53,14 @@ describe('wxmp build: the render cache (CLI process)', () => {
 
     // Nothing changed: nothing rendered, same output; and the renderer was never loaded.
     rmSync(path.join(root, 'out'), { recursive: true });
-    const log = path.join(root, 'modules.log');
-    const second = await runCli(['build', '--root', root, '--json'], {
-      env: cleanEnv({ NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(MODULE_HOOK)}`, WXMP_MODULE_LOG: log }),
-    });
+    const second = runCliRecordingModules(['build', '--root', root, '--json']);
     const report = JSON.parse(second.stdout) as Report;
     expect(cachedOf(report)).toEqual(none);
     expect(report.summary).toMatchObject({ posts: 4, rendered: 0, cached: 4 });
     expect(readFileSync(path.join(root, 'out', 'post-001.html'), 'utf8')).toBe(html);
-    const loaded = readFileSync(log, 'utf8');
-    expect(loaded).toContain('/render/cache.');
-    expect(loaded).not.toMatch(/\/render\/render\.|\/render\/processor\.|[/\\]mathjax-full[/\\]|[/\\]unified[/\\]|[/\\]juice[/\\]/);
+    expect(second.modules).toContain('src/render/cache.ts');
+    expect(second.modules.filter((m) => /^src\/render\/(render|processor)\.ts$/.test(m))).toEqual([]);
+    expect([...packagesOf(second.modules)]).toEqual(expect.not.arrayContaining(['mathjax-full', 'unified', 'juice']));
 
     writeFileSync(path.join(root, 'posts', 'post-001.md'), '\n多一段。\n', { flag: 'a' });
     expect(cachedOf(await build(root))).toEqual({ ...none, 'posts/post-001.md': false });

@@ -93,8 +93,9 @@ describe('wxmp serve (the CLI)', () => {
         if (spec.startsWith('.')) visit(path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts')));
       }
     };
+    // main.ts loads a command's module when the command line names it; serve.ts defines `wxmp serve`.
     visit(path.join(repoRoot, 'src', 'cli', 'main.ts'));
-    expect(seen.has(path.join(repoRoot, 'src', 'cli', 'commands', 'serve.ts'))).toBe(true);
+    visit(path.join(repoRoot, 'src', 'cli', 'commands', 'serve.ts'));
     expect(hono).toEqual([]);
   });
 });

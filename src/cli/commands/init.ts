@@ -1,5 +1,4 @@
 /** `wxmp init [dir]` — set up a posts repo (src/init/scaffold.ts). */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
@@ -22,10 +21,10 @@ Then:
     )
     .action(async (dir: string) => {
       const { initProject, InitConflictError } = await import('../../init/scaffold.js');
-      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+      const { packageVersion } = await import('../../util/package-root.js');
       let result;
       try {
-        result = await initProject(dir, { version: pkg.version });
+        result = await initProject(dir, { version: packageVersion() });
       } catch (error) {
         if (error instanceof InitConflictError) throw new UserError(error.message);
         throw error;

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * Bundles the CLI into dist/bundle/ (issue 12): `wxmp` then reads a few dozen files at start-up instead of ~1,400
+ * (node_modules included), which halves a one-post `wxmp build` (bench/startup.mjs). Each command's code sits in chunks
+ * loaded by the dynamic imports the sources already use, so a command still loads only what it runs.
+ *
+ *   node scripts/bundle.mjs            (run by `npm run compile` after tsc)
+ *
+ * The library (`dist/index.js`, its types and deep imports) stays tsc's one-file-per-module output; bin/wxmp.js runs
+ * the bundle when it exists and dist/cli/main.js otherwise (the GitHub Action compiles with tsc alone).
+ *
+ * External (loaded from node_modules as usual): native or optional packages (sharp; playwright-core and mermaid, the
+ * optional peers), packages that read their own files at run time (mathjax-full's components, css-tree's JSON data via
+ * createRequire), and jiti (it transpiles the user's config, only when there is one).
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(repo, 'dist', 'bundle');
+rmSync(outdir, { recursive: true, force: true });
+
+const result = await build({
+  absWorkingDir: repo,
+  entryPoints: { cli: 'src/cli/main.ts', worker: 'src/render/worker.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  external: ['sharp', 'mathjax-full', 'mathjax-full/*', 'css-tree', 'jiti', 'playwright-core', 'mermaid'],
+  // CommonJS dependencies (juice, cheerio's helpers…) call require() for Node built-ins: give the ESM chunks one.
+  banner: { js: "import { createRequire as __wxmpCreateRequire } from 'node:module'; const require = __wxmpCreateRequire(import.meta.url);" },
+  // Code can tell it runs bundled (src/util/package-root.ts: where the worker and the package's files are).
+  define: { __WXMP_BUNDLED__: 'true' },
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+});
+const outputs = Object.entries(result.metafile.outputs);
+const bytes = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
+process.stderr.write(`bundle: ${outputs.length} files, ${(bytes / 1e6).toFixed(1)} MB in ${path.relative(repo, outdir)}/\n`);
