@@ -1,7 +1,8 @@
 /**
  * The one headless browser of a process (./drawer.ts says why one): launched on the first diagram that is not
- * cached, reused for every diagram after it, one at a time on one page, and closed when nothing was drawn for
- * `idleMs` (an open browser would keep the process alive after its work is done) or by closeDiagramDrawer().
+ * cached, reused for every diagram after it, one at a time on one page, and closed as soon as it is the only thing
+ * keeping the process alive (./keep-alive.ts: a command that is done ends at once), after a minute without diagrams,
+ * or by closeDiagramDrawer().
  *
  * The page is a blank document with mermaid's browser bundle inserted as a script from node_modules; every request
  * the page makes is refused and the context is offline, so a diagram cannot load anything (an `<img>` in a label, a
@@ -13,12 +14,13 @@ import type { Browser, Page } from 'playwright-core';
 import { writeFileAtomic } from '../../../../util/atomic-write.js';
 import { SCALE } from './cache.js';
 import type { DiagramDrawer, DrawRequest, DrawResult } from './drawer.js';
+import { onlyBrowserLeft } from './keep-alive.js';
 import { findBrowser, mermaidPackage } from './setup.js';
 
 export interface BrowserDrawerOptions {
   /** Starts the browser program (tests count launches). Default: playwright-core's `chromium.launch`. */
   launch?: (executablePath: string) => Promise<Browser>;
-  /** Close the browser after this long without a diagram (default 3 s). */
+  /** Close the browser after this long without a diagram (default 60 s), or as soon as nothing else keeps the process alive. */
   idleMs?: number;
   /** Give up on one diagram after this long (default 30 s). */
   timeoutMs?: number;
@@ -104,47 +106,66 @@ export class BrowserDrawer implements DiagramDrawer {
   private session: Promise<Session> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private idleTimer: NodeJS.Timeout | undefined;
+  private exitWatch: NodeJS.Timeout | undefined;
+  /** Diagrams asked for and not answered yet. */
+  private waiting = 0;
   private readonly launch: (executablePath: string) => Promise<Browser>;
   private readonly idleMs: number;
   private readonly timeoutMs: number;
 
   constructor(options: BrowserDrawerOptions = {}) {
     this.launch = options.launch ?? defaultLaunch;
-    this.idleMs = options.idleMs ?? 3000;
+    this.idleMs = options.idleMs ?? 60_000;
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
   /** Diagrams are drawn one at a time: mermaid keeps global state in the page. */
   draw(request: DrawRequest): Promise<DrawResult> {
-    const run = this.queue.then(() => this.drawNow(request));
+    this.waiting++;
+    this.stopIdleWatch();
+    const run = this.queue.then(() => this.drawNow(request)).finally(() => {
+      if (--this.waiting === 0) this.startIdleWatch();
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.idleTimer);
+    this.stopIdleWatch();
     const session = this.session;
     this.session = undefined;
     if (session) await session.then((s) => s.browser.close()).catch(() => undefined);
   }
 
-  private async drawNow(request: DrawRequest): Promise<DrawResult> {
+  /**
+   * While no diagram is waiting: close after `idleMs`, or as soon as only the browser keeps the process alive (the
+   * command is done; ./keep-alive.ts). Both timers are unref'd: they never keep the process alive themselves.
+   */
+  private startIdleWatch(): void {
+    this.stopIdleWatch();
+    if (!this.session) return;
+    this.idleTimer = setTimeout(() => void this.close(), this.idleMs).unref();
+    this.exitWatch = setInterval(() => {
+      if (this.waiting === 0 && onlyBrowserLeft()) void this.close();
+    }, 200).unref();
+  }
+
+  private stopIdleWatch(): void {
     clearTimeout(this.idleTimer);
+    clearInterval(this.exitWatch);
+  }
+
+  private async drawNow(request: DrawRequest): Promise<DrawResult> {
+    const choice = findBrowser(request.browser, request.root);
+    if ('unavailable' in choice) return { kind: 'unavailable', message: choice.unavailable };
+    let page: Page;
     try {
-      const choice = findBrowser(request.browser, request.root);
-      if ('unavailable' in choice) return { kind: 'unavailable', message: choice.unavailable };
-      let page: Page;
-      try {
-        page = await this.pageFor(choice.path);
-      } catch (error) {
-        this.session = undefined;
-        return { kind: 'unavailable', message: `cannot start ${choice.path}: ${firstLine(error)}` };
-      }
-      return await this.drawOn(page, request);
-    } finally {
-      this.idleTimer = setTimeout(() => void this.close(), this.idleMs);
-      this.idleTimer.unref();
+      page = await this.pageFor(choice.path);
+    } catch (error) {
+      this.session = undefined;
+      return { kind: 'unavailable', message: `cannot start ${choice.path}: ${firstLine(error)}` };
     }
+    return this.drawOn(page, request);
   }
 
   private async drawOn(page: Page, request: DrawRequest): Promise<DrawResult> {
