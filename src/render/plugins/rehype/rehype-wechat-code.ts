@@ -17,7 +17,7 @@
  * the language label. Colours come from the theme, or from a code theme appended to it (src/render/theme.ts).
  *
  * Inline code gets `code.wx-inline-code`. `code.language-math` is left alone (the math plugin's; leftovers stay
- * as they are) and `language-mermaid` is shown as a plain block labelled `mermaid` (no diagram rendering).
+ * as they are) and a `language-mermaid` fence that rehype-mermaid.ts did not draw is a plain block labelled `mermaid`.
  */
 import type { Element, ElementContent, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
