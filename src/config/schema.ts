@@ -102,6 +102,22 @@ const remoteImagesSchema = z
   })
   .strict();
 
+/**
+ * ```mermaid fences drawn as PNG images in a headless Chromium (README, "Mermaid diagrams"). `mermaid: false` keeps
+ * them as code blocks.
+ */
+const mermaidSchema = z
+  .object({
+    /** Mermaid's theme: `default` (blue-violet) or `neutral` (grey, prints well), also `forest` and `base`. */
+    theme: z.enum(['default', 'neutral', 'forest', 'base']).default('default'),
+    /**
+     * The Chromium or Chrome program to draw with (a path outside the project). Env WXMP_CHROMIUM wins; neither set:
+     * the usual install places (/usr/bin/chromium, /usr/bin/chromium-browser, /usr/bin/google-chrome, macOS Chrome).
+     */
+    browser: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** Globs of posts, relative to the root. */
@@ -139,6 +155,11 @@ export const configSchema = z
     lint: lintSchema.prefault({}),
     limits: limitsSchema.prefault({}),
     remoteImages: remoteImagesSchema.prefault({}),
+    /**
+     * Draw ```mermaid fences as images; `false` keeps them as code blocks. Unset means on with the defaults (optional, so
+     * that configs without it keep their sync fingerprints).
+     */
+    mermaid: z.union([z.literal(false), mermaidSchema]).optional(),
     /** Output folder of `wxmp build`, relative to the root. */
     outDir: z.string().default('out'),
     /** API origin (default https://api.weixin.qq.com). Env WXMP_API_BASE wins. */

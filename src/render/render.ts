@@ -22,7 +22,7 @@ export { RENDERER_VERSION, builtinTemplatesDir, resolveTheme } from './resolve-t
 export type { RenderedPost, RenderOptions } from './rendered.js';
 
 /** Plugin messages that are errors: the post would be published broken. */
-const ERROR_RULES = new Set(['math-too-many', 'image-missing', 'image-no-src', 'image-outside-root', 'snippet-missing', 'snippet-outside-root']);
+const ERROR_RULES = new Set(['math-too-many', 'image-missing', 'image-no-src', 'image-outside-root', 'snippet-missing', 'snippet-outside-root', 'mermaid-syntax']);
 
 /** Per-post render settings: config defaults, then the post's front matter. */
 function settingsFor(post: Post, root: string, config: WxmpConfig, resolveImage?: ImageResolver): RenderSettings {
@@ -39,6 +39,7 @@ function settingsFor(post: Post, root: string, config: WxmpConfig, resolveImage?
     codeWindowBar: post.meta.code_window_bar ?? config.render.codeWindowBar ?? false,
     rootDir: root,
     snippets: config.render.mkdocs,
+    mermaid: config.mermaid,
     resolveImage,
   };
 }

@@ -65,6 +65,8 @@ export interface RenderSettings {
   rootDir?: string;
   /** Expand `--8<-- "file"` lines in code blocks (pymdownx.snippets; config `render.mkdocs`). */
   snippets?: boolean;
+  /** Draw ```mermaid fences as PNG images (config `mermaid`; `false`: keep them as code blocks). Default: on. */
+  mermaid?: { theme: string; browser?: string } | false;
   resolveImage?: ImageResolver;
   /** "Scroll sideways" captions under boxes wider than a phone (rehype-scroll-hints; docs/themes.md). */
   scrollHints?: ScrollHintSettings;
