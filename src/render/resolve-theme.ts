@@ -15,9 +15,13 @@ export async function resolveTheme(name: string, root: string, config: WxmpConfi
   return loadTheme(name, themeFolder(name, root, config));
 }
 
-/** The version of the theme resolveTheme would load, from its files as written (no sanitizer loaded). */
-export async function resolveThemeVersion(name: string, root: string, config: WxmpConfig): Promise<string> {
-  return loadThemeVersion(name, themeFolder(name, root, config));
+/**
+ * The version of the theme resolveTheme would load, from its files as written (no sanitizer loaded), and of the code
+ * theme appended to it when there is one: the sync's fingerprint changes when either file changes.
+ */
+export async function resolveThemeVersion(name: string, root: string, config: WxmpConfig, codeTheme?: string): Promise<string> {
+  const version = await loadThemeVersion(name, themeFolder(name, root, config));
+  return codeTheme === undefined ? version : `${version}+${(await resolveCodeTheme(codeTheme, root, config)).version}`;
 }
 
 /** The templates folder a theme name resolves in: the project's when it has that theme, else the built-in one. */

@@ -74,7 +74,7 @@ export interface SyncContext {
   downloader: Downloader;
   options: SyncOptions;
   /** The version hash of a theme by name (cached: each theme is read once per run). */
-  themeVersion(name: string): Promise<string>;
+  themeVersion(name: string, codeTheme?: string): Promise<string>;
   /** Hash of the config keys that change the payload (part of every fingerprint). */
   configHash: string;
 }

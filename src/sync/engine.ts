@@ -64,11 +64,12 @@ function createContext(session: AccountSession, hashes: FileHashCache, options: 
     options,
     downloader: new Downloader({ ...session.config.remoteImages, maxBytes: session.config.limits.imageBytes }),
     configHash: configHashOf(session.config),
-    themeVersion(name) {
-      let version = themeVersions.get(name);
+    themeVersion(name, codeTheme) {
+      const key = `${name}\0${codeTheme ?? ''}`;
+      let version = themeVersions.get(key);
       if (!version) {
-        version = resolveThemeVersion(name, session.root, session.config);
-        themeVersions.set(name, version);
+        version = resolveThemeVersion(name, session.root, session.config, codeTheme);
+        themeVersions.set(key, version);
       }
       return version;
     },
@@ -80,7 +81,8 @@ async function syncFile(file: string, ctx: SyncContext): Promise<PostResult[]> {
   if (loaded.targets.length === 0) return loaded.done;
 
   emit(ctx, { type: 'post', source: loaded.post.source, phase: 'check' });
-  const themeVersion = await ctx.themeVersion(loaded.post.meta.theme ?? ctx.session.config.theme).catch(() => 'unknown');
+  const { meta } = loaded.post;
+  const themeVersion = await ctx.themeVersion(meta.theme ?? ctx.session.config.theme, meta.code_theme ?? ctx.session.config.codeTheme).catch(() => 'unknown');
   const { unchanged, pending } = await splitFresh(loaded, themeVersion, ctx);
   if (pending.length === 0) return [...loaded.done, ...unchanged];
 

@@ -5,8 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResolvedAccount } from '../../src/account/index.js';
 import { openSession } from '../../src/account/index.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { resolveConfig } from '../../src/config/load.js';
+import { clearThemeCache } from '../../src/render/theme.js';
 import { syncPosts } from '../../src/sync/engine.js';
-import { liveEnv, okCalls, world, type StageWorld } from './helpers.js';
+import { liveEnv, okCalls, world, writePost, type StageWorld } from './helpers.js';
 
 let current: StageWorld | undefined;
 afterEach(async () => {
@@ -29,6 +33,27 @@ describe('syncPosts over an account session', () => {
     const again = await syncPosts(postsOf(current), session);
     expect(again.map((r) => r.status)).toEqual(['UNCHANGED', 'UNCHANGED']);
     expect(emulator.control.requests()).toHaveLength(0);
+  });
+
+  it('updates a post when the project code theme it is rendered with is edited, and only then', async () => {
+    current = await world(1);
+    const { root, emulator } = current;
+    const css = path.join(root, 'themes', 'code-themes', 'mine.css');
+    mkdirSync(path.dirname(css), { recursive: true });
+    writeFileSync(css, '.wx-code { background: #ffffff; color: #1a1a1a; }\n');
+    const config = resolveConfig({ templatesDir: 'themes', codeTheme: 'mine', retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+    const session = await openSession({ root, config, env: liveEnv(emulator), tokenCache: false });
+    const files = [writePost(root, 'code.md', '---\ntitle: 代码配色\n---\n\n```js\nconst answer = 42;\n```\n')];
+    try {
+      expect((await syncPosts(files, session)).map((r) => r.status)).toEqual(['CREATED']);
+      expect((await syncPosts(files, session)).map((r) => r.status)).toEqual(['UNCHANGED']);
+      writeFileSync(css, '.wx-code { background: #f6f8fa; color: #1f2328; }\n');
+      // A long-running process (wxmp dev, build --watch) clears the theme cache when a theme file changes.
+      clearThemeCache();
+      expect((await syncPosts(files, session)).map((r) => r.status)).toEqual(['UPDATED']);
+    } finally {
+      await session.close();
+    }
   });
 
   it('a plan (read-only session) says what would change and sends nothing', async () => {

@@ -76,7 +76,8 @@ async function draftIsCurrent(session: AccountSession, account: ResolvedAccount,
     import('../../../sync/stages/freshness.js'),
   ]);
   const post = await loadPost(file, session.root, session.config);
-  const themeVersion = await resolveThemeVersion(post.meta.theme ?? session.config.theme, session.root, session.config).catch(() => 'unknown');
+  const { config } = session;
+  const themeVersion = await resolveThemeVersion(post.meta.theme ?? config.theme, session.root, config, post.meta.code_theme ?? config.codeTheme).catch(() => 'unknown');
   const hashes = await FileHashCache.load(fileHashCacheFile(session.root));
   return isFresh(entry, { post, account, themeVersion, configHash: configHashOf(session.config) }, session.root, hashes);
 }
