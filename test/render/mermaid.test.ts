@@ -6,7 +6,7 @@
  * Debian's Chromium (`apt-get install chromium`; CI's .ci/run installs it): real drawings with one browser for the
  * whole file, counted through the drawer's `launch` option.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
