@@ -24,6 +24,16 @@ export interface PreviewEntry {
   theme?: string;
 }
 
+/** An index entry: the article HTML is only needed when the index shows articles inline (INLINE_ARTICLES_MAX). */
+export type IndexEntry = Omit<PreviewEntry, 'html'> & { html?: string };
+
+/**
+ * Up to this many posts, the index shows every article inline; beyond it, each frame loads the post's own page when it
+ * scrolls into view (a lazy iframe). A 280-post corpus inline is a 60 MB page no browser shows well, and a build
+ * would have to keep (and a rebuild re-read) every article's HTML just for it.
+ */
+export const INLINE_ARTICLES_MAX = 40;
+
 interface PreviewPageOptions {
   title: string;
   /** Shown under the page title (e.g. the build time or the repo). */
@@ -107,6 +117,8 @@ body{margin:0;background:#ededed;color:#333;font:14px/1.5 -apple-system,BlinkMac
 .pv-article{padding:8px 16px 32px;overflow-wrap:break-word}
 .pv-article img{max-width:100%}
 .pv-empty{padding:48px;text-align:center;color:#888}
+.pv-embed{display:block;width:375px;height:760px;margin:0 auto;border:0;border-top:1px solid #eee}
+@media (max-width:440px){.pv-embed{width:100%}}
 @media (max-width:440px){.pv-grid{padding:8px 0}.pv-frame{border-radius:0;border-left:0;border-right:0;width:100%;flex-basis:100%}.pv-screen{width:100%}}
 `;
 
@@ -127,14 +139,26 @@ ${body}
 `;
 }
 
-/** The index page: every post in its own phone frame, wrapping grid, with lint counts and links to the post pages. */
-export function buildPreviewPage(entries: readonly PreviewEntry[], opts: PreviewPageOptions): string {
+/** A frame of a large index: the bar, then the post's own page, loaded when it scrolls into view. */
+function lazyFrame(entry: IndexEntry): string {
+  const status = entry.errors > 0 ? 'error' : entry.warnings > 0 ? 'warning' : 'ok';
+  return `<article class="pv-frame pv-status-${status}" data-source="${escapeHtml(entry.source)}">
+<div class="pv-bar"><span class="pv-source" title="${escapeHtml(entry.source)}">${escapeHtml(entry.source)}</span><a class="pv-open" href="${safeHref(entry.href)}">Open post ↗</a></div>
+<iframe class="pv-embed" src="${safeHref(entry.href)}" loading="lazy" title="${escapeHtml(entry.title || entry.source)}"></iframe>
+</article>`;
+}
+
+/**
+ * The index page: every post in its own phone frame, wrapping grid, with lint counts and links to the post pages; the
+ * articles inline up to INLINE_ARTICLES_MAX posts, else each frame loads its post page lazily.
+ */
+export function buildPreviewPage(entries: readonly IndexEntry[], opts: PreviewPageOptions): string {
   const errors = entries.reduce((n, e) => n + e.errors, 0);
   const warnings = entries.reduce((n, e) => n + e.warnings, 0);
   const summary = `<p class="pv-summary"><span>${plural(entries.length, 'post')}</span><span>${plural(errors, 'error')}</span><span>${plural(warnings, 'warning')}</span></p>`;
   const subtitle = opts.subtitle ? `<p>${escapeHtml(opts.subtitle)}</p>` : '';
   const frames = entries.length
-    ? entries.map((entry) => phoneFrame(entry, { href: entry.href, label: 'Open post ↗' })).join('\n')
+    ? entries.map((entry) => (entries.length > INLINE_ARTICLES_MAX || entry.html === undefined ? lazyFrame(entry) : phoneFrame({ ...entry, html: entry.html }, { href: entry.href, label: 'Open post ↗' }))).join('\n')
     : '<p class="pv-empty">No posts found.</p>';
   return page(
     opts.title,

@@ -64,6 +64,11 @@ export function renderedFromJson(stored: StoredRender): RenderedPost {
   return { ...stored, messages };
 }
 
+/** A render without its HTML (title, digest, images, messages, sizes…): see RenderCache.getSummary. */
+export type RenderSummary = Omit<RenderedPost, 'html' | 'bodyHtml' | 'preInlineHtml'>;
+
+const SUMMARY_SUFFIX = '.summary.json';
+
 interface Entry {
   v: string;
   key: string;
@@ -195,13 +200,35 @@ export class RenderCache {
     return renderedFromJson(entry.rendered);
   }
 
-  /** Stores a render under its key, with the hashes of every file it read. */
+  /**
+   * The stored render without its HTML, when every file it read is unchanged: what a build needs for a post whose
+   * output files are already written (src/cli/build-outputs.ts), read from a small sidecar instead of the gzipped entry.
+   */
+  async getSummary(key: string): Promise<RenderSummary | undefined> {
+    let entry: Entry;
+    try {
+      entry = JSON.parse(await readFile(this.summaryFileOf(key), 'utf8')) as Entry;
+    } catch {
+      return undefined;
+    }
+    if (entry.v !== CACHE_FORMAT || entry.key !== key || !(await this.inputsUnchanged(entry.inputs))) return undefined;
+    this.hits++;
+    // The full entry is what eviction ranks by recency.
+    const now = new Date();
+    await utimes(this.fileOf(key), now, now).catch(() => undefined);
+    const { html, bodyHtml, preInlineHtml, ...summary } = renderedFromJson(entry.rendered);
+    void [html, bodyHtml, preInlineHtml];
+    return summary;
+  }
+
+  /** Stores a render under its key, with the hashes of every file it read (and its summary beside it). */
   async set(key: string, rendered: RenderedPost): Promise<void> {
     const inputs: Record<string, string | null> = {};
     for (const abs of inputsOf(rendered, this.root)) inputs[this.relative(abs)] = (await this.hashes.hash(abs)) ?? null;
     const entry: Entry = { v: CACHE_FORMAT, key, inputs, rendered: renderedToJson(rendered) };
     // Gzip (fast level): formula SVGs make a math-heavy post's HTML megabytes, mostly repeated path data.
     await writeFileAtomic(this.fileOf(key), gzipSync(JSON.stringify(entry), { level: 1 }));
+    await writeFileAtomic(this.summaryFileOf(key), JSON.stringify({ ...entry, rendered: { ...entry.rendered, html: '' } }));
     this.written++;
   }
 
@@ -219,6 +246,7 @@ export class RenderCache {
       return;
     }
     const entries: { file: string; size: number; mtimeMs: number }[] = [];
+    const present = new Set(names);
     for (const name of names) {
       const file = path.join(this.dir, name);
       const info = await stat(file).catch(() => undefined);
@@ -229,17 +257,26 @@ export class RenderCache {
         continue;
       }
       if (name.endsWith('.json.gz')) entries.push({ file, size: info.size, mtimeMs: info.mtimeMs });
+      // A summary whose entry is gone (evicted, or a process killed between the two writes).
+      else if (name.endsWith(SUMMARY_SUFFIX) && !present.has(name.slice(0, -SUMMARY_SUFFIX.length) + '.json.gz')) await rm(file, { force: true });
     }
     entries.sort((a, b) => b.mtimeMs - a.mtimeMs);
     let bytes = 0;
     for (const [i, entry] of entries.entries()) {
       bytes += entry.size;
-      if (i >= this.maxEntries || bytes > this.maxBytes) await rm(entry.file, { force: true });
+      if (i >= this.maxEntries || bytes > this.maxBytes) {
+        await rm(entry.file, { force: true });
+        await rm(entry.file.slice(0, -'.json.gz'.length) + SUMMARY_SUFFIX, { force: true });
+      }
     }
   }
 
   private fileOf(key: string): string {
     return path.join(this.dir, `${key}.json.gz`);
+  }
+
+  private summaryFileOf(key: string): string {
+    return path.join(this.dir, `${key}${SUMMARY_SUFFIX}`);
   }
 
   private relative(abs: string): string {

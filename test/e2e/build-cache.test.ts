@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../helpers/cli.js';
@@ -65,6 +65,32 @@ describe('wxmp build: the render cache (CLI process)', () => {
     writeFileSync(path.join(root, 'posts', 'post-001.md'), '\n多一段。\n', { flag: 'a' });
     expect(cachedOf(await build(root))).toEqual({ ...none, 'posts/post-001.md': false });
     expect(readFileSync(path.join(root, 'out', 'post-001.html'), 'utf8')).toContain('多一段。');
+  });
+
+  it('a large build (over 40 posts) writes nothing for unchanged posts, and rewrites a post whose file was deleted or changed', SLOW, async () => {
+    const root = await makeRepo({ posts: 42 });
+    const out = path.join(root, 'out');
+    const first = await build(root);
+    expect(first.summary).toMatchObject({ posts: 42, rendered: 42, cached: 0 });
+    // The index loads each post's page lazily instead of holding 42 articles.
+    const index = readFileSync(path.join(out, 'index.html'), 'utf8');
+    expect(index.match(/<iframe class="pv-embed" src="post-\d{3}\.preview\.html" loading="lazy"/g)).toHaveLength(42);
+    const stamp = (name: string) => statSync(path.join(out, name)).mtimeMs;
+    const before = { html: stamp('post-007.html'), page: stamp('post-007.preview.html') };
+
+    const second = await build(root);
+    expect(second.summary).toMatchObject({ posts: 42, rendered: 0, cached: 42 });
+    // The report is the same as the first build's (from the cache's summaries), and no post file was written again.
+    expect(second.posts.map((p) => [p.source, p.title])).toEqual(first.posts.map((p) => [p.source, p.title]));
+    expect({ html: stamp('post-007.html'), page: stamp('post-007.preview.html') }).toEqual(before);
+
+    rmSync(path.join(out, 'post-003.html'));
+    writeFileSync(path.join(root, 'posts', 'post-005.md'), '\n多一段。\n', { flag: 'a' });
+    const third = await build(root);
+    expect(third.summary).toMatchObject({ posts: 42, rendered: 1, cached: 41 });
+    expect(existsSync(path.join(out, 'post-003.html'))).toBe(true);
+    expect(readFileSync(path.join(out, 'post-005.html'), 'utf8')).toContain('多一段。');
+    expect(stamp('post-007.html')).toBe(before.html);
   });
 
   it('re-renders the posts that read a changed snippet or image', SLOW, async () => {

@@ -155,7 +155,12 @@ describe('RenderCache', () => {
       utimesSync(path.join(renderCacheDir(root), `${key}.json.gz`), when, when);
     }
     await cache.close();
-    expect(readdirSync(renderCacheDir(root)).sort()).toEqual([`${'b'.repeat(64)}.json.gz`, `${'c'.repeat(64)}.json.gz`]);
+    // Each entry is the gzipped render and its summary (RenderCache.getSummary); both go when the entry is evicted.
+    expect(readdirSync(renderCacheDir(root)).sort()).toEqual(
+      ['b', 'c'].flatMap((c) => [`${c.repeat(64)}.json.gz`, `${c.repeat(64)}.summary.json`]),
+    );
+    expect((await cache.getSummary('c'.repeat(64)))?.title).toBe(rendered.title);
+    expect(await cache.getSummary('a'.repeat(64))).toBeUndefined();
 
     rmSync(path.join(root, '.wxmp'), { recursive: true });
     expect(await cache.get('c'.repeat(64))).toBeUndefined();

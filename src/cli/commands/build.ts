@@ -2,7 +2,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import type { PreviewEntry } from '../../preview/page.js';
+import type { IndexEntry, PreviewEntry } from '../../preview/page.js';
+import type { RenderCache, RenderKeyParts, RenderSummary } from '../../render/cache.js';
+import type { BuildOutputs } from '../build-outputs.js';
+import type { Post } from '../../content/post.js';
 import type { PoolRenderResult } from '../../render/pool.js';
 import type { RenderedPost } from '../../render/render.js';
 import { problemToJson } from '../../util/messages.js';
@@ -26,7 +29,7 @@ interface BuildOptions {
  */
 export interface BuildMemo {
   only?: Set<string>;
-  entries: Map<string, PreviewEntry>;
+  entries: Map<string, IndexEntry>;
   deps: Map<string, string[]>;
 }
 
@@ -68,8 +71,14 @@ Examples:
 export async function runBuild(patterns: string[], options: BuildOptions, memo?: BuildMemo): Promise<number> {
   // Loaded here, not at start-up: `wxmp --help` and the other commands do not pay for them (bench/startup.mjs). The
   // renderer itself loads only on a cache miss.
-  const [{ loadProject, noPostsMessage, selectPosts }, { loadPost }, { POOL_THRESHOLD, RenderPool, renderJob }, { buildPostPage, buildPreviewPage }, { RenderCache }] =
-    await Promise.all([import('../project.js'), import('../../content/post.js'), import('../../render/pool.js'), import('../../preview/page.js'), import('../../render/cache.js')]);
+  const [{ loadProject, noPostsMessage, selectPosts }, { loadPost }, { POOL_THRESHOLD, RenderPool, renderJob }, preview, { RenderCache }, { BuildOutputs }] = await Promise.all([
+    import('../project.js'),
+    import('../../content/post.js'),
+    import('../../render/pool.js'),
+    import('../../preview/page.js'),
+    import('../../render/cache.js'),
+    import('../build-outputs.js'),
+  ]);
   const project = await loadProject(options);
   const { root, config } = project;
   const outDir = path.resolve(root, options.out ?? config.outDir);
@@ -80,26 +89,25 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
   }
   await mkdir(outDir, { recursive: true });
   const names = outputNames(files.map((f) => path.relative(root, f)));
-  const results: { rendered?: RenderedPost; source: string; output: string; skipped?: boolean; cached?: boolean }[] = [];
-  const entries: PreviewEntry[] = [];
   // The preview shows local images from disk: paths relative to the output folder (every page sits at its top).
   const images = { kind: 'relative-to', dir: outDir } as const;
   const posts = await Promise.all(files.map((file) => loadPost(file, root, config)));
   const cache = options.cache === false ? undefined : await RenderCache.open(root, config);
+  // A large build's index loads each post page lazily (INLINE_ARTICLES_MAX): an unchanged post whose files are still
+  // as written is then neither read from the cache nor written again.
+  const lean = posts.length > preview.INLINE_ARTICLES_MAX;
+  const outputs = cache && lean ? await BuildOutputs.open(root, outDir) : undefined;
+  const filesOf = (name: string) => [path.join(outDir, `${name}.html`), path.join(outDir, `${name}.preview.html`)];
   // The posts to render, and what the cache already holds for them (looked up before any renderer module loads).
   const wanted = posts.map((post) => post.meta.draft !== true && !(memo?.only && !memo.only.has(post.source) && memo.entries.has(post.source)));
-  const keys: (string | undefined)[] = new Array(posts.length);
-  const hits: (RenderedPost | undefined)[] = new Array(posts.length);
-  if (cache) {
-    await Promise.all(
-      posts.map(async (post, i) => {
-        if (!wanted[i]) return;
-        keys[i] = await cache.keyOf({ source: post.source, raw: post.raw, theme: options.theme ?? post.meta.theme ?? config.theme, themeFlag: options.theme, images });
-        if (keys[i]) hits[i] = await cache.get(keys[i]);
-      }),
-    );
-  }
-  const misses = posts.filter((_, i) => wanted[i] && !hits[i]).length;
+  const { keys, hits, summaries } = await lookUp(posts, wanted, cache, outputs, (post) => ({
+    source: post.source,
+    raw: post.raw,
+    theme: options.theme ?? post.meta.theme ?? config.theme,
+    themeFlag: options.theme,
+    images,
+  }), (i) => filesOf(names[i]!), names);
+  const misses = posts.filter((_, i) => wanted[i] && !hits[i] && !summaries[i]).length;
   // Posts render on worker threads when there are enough of them to render; output stays in post order.
   const pool = misses >= POOL_THRESHOLD ? new RenderPool({ root, config }) : undefined;
   const renders: (Promise<PoolRenderResult & { cached?: boolean }> | undefined)[] = new Array(posts.length);
@@ -108,7 +116,7 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
   const order = posts.map((_, i) => i).sort((a, b) => posts[b]!.raw.length - posts[a]!.raw.length);
   for (const i of order) {
     const post = posts[i]!;
-    if (!wanted[i]) continue;
+    if (!wanted[i] || summaries[i]) continue;
     const hit = hits[i];
     if (hit) {
       renders[i] = Promise.resolve({ rendered: hit, placeholderRefs: [], cached: true });
@@ -126,11 +134,23 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
   // A rejected render is awaited below, in order; keep it from being reported as unhandled meanwhile.
   for (const r of renders) r?.catch(() => undefined);
 
+  const results: BuildResult[] = [];
+  const entries: IndexEntry[] = [];
   try {
     for (const [i, post] of posts.entries()) {
       const name = names[i]!;
       const pending = renders[i];
       const kept = post.meta.draft === true ? undefined : memo?.entries.get(post.source);
+      const summary = summaries[i];
+      if (summary) {
+        // Written by an earlier build from the same cache key, and unchanged since.
+        const entry = indexEntryOf(summary, post.source, name);
+        entries.push(entry);
+        memo?.entries.set(post.source, entry);
+        memo?.deps.set(post.source, depsOf(post.path, summary));
+        results.push(report({ rendered: summary, source: post.source, output: outputOf(root, outDir, name), cached: true }, name, options));
+        continue;
+      }
       if (!pending && kept) {
         entries.push(kept);
         continue;
@@ -141,43 +161,117 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
         continue;
       }
       const { rendered, cached } = await pending;
-      const htmlFile = path.join(outDir, `${name}.html`);
-      await writeFile(htmlFile, rendered.html);
-      const counts = countBySeverity(rendered.messages);
-      const entry: PreviewEntry = {
-        title: rendered.title || post.source,
-        source: post.source,
-        href: `${name}.preview.html`,
-        html: rendered.html,
-        digest: rendered.digest,
-        errors: counts.errors,
-        warnings: counts.warnings,
-        theme: rendered.theme,
-        ...(rendered.author ? { author: rendered.author } : {}),
-      };
+      const full: PreviewEntry = { ...indexEntryOf(rendered, post.source, name), html: rendered.html };
+      const [htmlFile, pageFile] = filesOf(name);
+      await writeFile(htmlFile!, rendered.html);
+      // Every page sits at the top of the output folder, next to index.html.
+      await writeFile(pageFile!, preview.buildPostPage(full, { indexHref: 'index.html' }));
+      const key = keys[i];
+      if (key) await outputs?.record(name, key, filesOf(name));
+      else outputs?.forget(name);
+      // A large build's index does not show the article: nothing keeps its HTML once it is written.
+      const entry = lean ? indexEntryOf(rendered, post.source, name) : full;
       entries.push(entry);
       memo?.entries.set(post.source, entry);
-      memo?.deps.set(post.source, [post.path, ...rendered.includes, ...[...rendered.images, ...(rendered.cover ? [rendered.cover] : [])].flatMap((r) => (r.kind === 'local' && r.path ? [r.path] : []))]);
-      // Every page sits at the top of the output folder, next to index.html.
-      await writeFile(path.join(outDir, `${name}.preview.html`), buildPostPage(entry, { indexHref: 'index.html' }));
-      results.push({ rendered, source: post.source, output: path.relative(root, htmlFile).split(path.sep).join('/'), ...(cached ? { cached } : {}) });
-      if (!options.json) {
-        const mark = counts.errors ? pc.red('✗') : counts.warnings ? pc.yellow('!') : pc.green('✓');
-        if (!options.quiet || counts.errors || counts.warnings) {
-          process.stderr.write(`${mark} ${post.source} ${pc.dim(`→ ${name}.html  ${formatBytes(rendered.sizes.htmlBytes)}${cached ? '  (cached)' : ''}`)}\n`);
-        }
-        printProblems(options.quiet ? rendered.messages.filter((m) => m.fatal !== undefined) : rendered.messages);
-      }
+      memo?.deps.set(post.source, depsOf(post.path, rendered));
+      results.push(report({ rendered: lean ? summaryOf(rendered) : rendered, source: post.source, output: outputOf(root, outDir, name), ...(cached ? { cached } : {}) }, name, options));
     }
   } finally {
     await pool?.close();
     await Promise.all(stores);
     await cache?.close();
+    await outputs?.save().catch(() => undefined);
   }
 
   const indexFile = path.join(outDir, 'index.html');
-  await writeFile(indexFile, buildPreviewPage(entries, { title: `wxmp preview — ${path.basename(root)}` }));
+  await writeFile(indexFile, preview.buildPreviewPage(entries, { title: `wxmp preview — ${path.basename(root)}` }));
+  return printBuildReport(results, root, indexFile, options);
+}
 
+/**
+ * What the render cache holds for each wanted post: its key, and either the summary (its output files are still as an
+ * earlier build wrote them from that key: nothing to read or write) or the whole render. Looked up before any renderer
+ * module loads.
+ */
+async function lookUp(
+  posts: Post[],
+  wanted: boolean[],
+  cache: RenderCache | undefined,
+  outputs: BuildOutputs | undefined,
+  keyParts: (post: Post) => RenderKeyParts,
+  filesOf: (i: number) => string[],
+  names: string[],
+): Promise<{ keys: (string | undefined)[]; hits: (RenderedPost | undefined)[]; summaries: (RenderSummary | undefined)[] }> {
+  const keys: (string | undefined)[] = new Array(posts.length);
+  const hits: (RenderedPost | undefined)[] = new Array(posts.length);
+  const summaries: (RenderSummary | undefined)[] = new Array(posts.length);
+  if (!cache) return { keys, hits, summaries };
+  await Promise.all(
+    posts.map(async (post, i) => {
+      if (!wanted[i]) return;
+      const key = (keys[i] = await cache.keyOf(keyParts(post)));
+      if (!key) return;
+      if (outputs && (await outputs.current(names[i]!, key, filesOf(i)))) summaries[i] = await cache.getSummary(key);
+      if (!summaries[i]) hits[i] = await cache.get(key);
+    }),
+  );
+  return { keys, hits, summaries };
+}
+
+interface BuildResult {
+  rendered?: RenderSummary;
+  source: string;
+  output: string;
+  skipped?: boolean;
+  cached?: boolean;
+}
+
+/** The index's entry for a post (without the article HTML). */
+function indexEntryOf(rendered: RenderSummary, source: string, name: string): IndexEntry {
+  const counts = countBySeverity(rendered.messages);
+  return {
+    title: rendered.title || source,
+    source,
+    href: `${name}.preview.html`,
+    digest: rendered.digest,
+    errors: counts.errors,
+    warnings: counts.warnings,
+    theme: rendered.theme,
+    ...(rendered.author ? { author: rendered.author } : {}),
+  };
+}
+
+/** A render without its HTML strings. */
+function summaryOf(rendered: RenderedPost): RenderSummary {
+  const { html, bodyHtml, preInlineHtml, ...summary } = rendered;
+  void [html, bodyHtml, preInlineHtml];
+  return summary;
+}
+
+/** The files a post's render read, for --watch. */
+function depsOf(file: string, rendered: RenderSummary): string[] {
+  return [file, ...rendered.includes, ...[...rendered.images, ...(rendered.cover ? [rendered.cover] : [])].flatMap((r) => (r.kind === 'local' && r.path ? [r.path] : []))];
+}
+
+function outputOf(root: string, outDir: string, name: string): string {
+  return path.relative(root, path.join(outDir, `${name}.html`)).split(path.sep).join('/');
+}
+
+/** Prints a built post's line and problems (text mode) and returns its result. */
+function report(result: BuildResult & { rendered: RenderSummary }, name: string, options: BuildOptions): BuildResult {
+  const { rendered, cached } = result;
+  if (!options.json) {
+    const counts = countBySeverity(rendered.messages);
+    const mark = counts.errors ? pc.red('✗') : counts.warnings ? pc.yellow('!') : pc.green('✓');
+    if (!options.quiet || counts.errors || counts.warnings) {
+      process.stderr.write(`${mark} ${result.source} ${pc.dim(`→ ${name}.html  ${formatBytes(rendered.sizes.htmlBytes)}${cached ? '  (cached)' : ''}`)}\n`);
+    }
+    printProblems(options.quiet ? rendered.messages.filter((m) => m.fatal !== undefined) : rendered.messages);
+  }
+  return result;
+}
+
+function printBuildReport(results: BuildResult[], root: string, indexFile: string, options: BuildOptions): number {
   const all = results.flatMap((r) => r.rendered?.messages ?? []);
   const counts = countBySeverity(all);
   if (options.json) {
