@@ -19,6 +19,8 @@ const ENV_ONLY_VARIABLES: readonly string[] = [
   'NODE_TLS_REJECT_UNAUTHORIZED',
   'NODE_OPTIONS',
   'NODE_EXTRA_CA_CERTS',
+  // The browser wxmp starts to draw Mermaid diagrams: a repo must not choose a program to run (docs/security.md).
+  'WXMP_CHROMIUM',
 ];
 
 /** Told about each variable of the file that was not loaded because it may only come from the real environment. */

@@ -5,11 +5,13 @@
  * functions decide, without reading anything themselves except the cover's existence check, which classifies it like
  * any image. lint.ts then reports what they chose (shortened, missing, too long).
  */
+import path from 'node:path';
 import type { WxmpConfig } from '../config/schema.js';
 import { lineOfKey } from '../content/front-matter.js';
 import type { Post } from '../content/post.js';
 import { shortenAuthors } from './author.js';
 import { deriveDigest } from './digest.js';
+import { mermaidCacheDir } from './plugins/rehype/mermaid/cache.js';
 import type { ImageRef, RenderSettings } from './types.js';
 import { classifyImageSrc } from './util/image-src.js';
 
@@ -70,13 +72,15 @@ export function articleAuthor(post: Post, config: WxmpConfig): ArticleAuthor {
 
 /**
  * The cover: the front matter's `cover` (resolved like an image of the post, positioned at its key for messages), else
- * the first body image that is not a data: URL, else the config's `defaultCover` (relative to the project root).
+ * the first body image that is not a data: URL or a drawn Mermaid diagram (a diagram cropped to 2.35:1 is no cover),
+ * else the config's `defaultCover` (relative to the project root).
  */
 export function articleCover(post: Post, images: readonly ImageRef[], root: string, config: WxmpConfig, settings: RenderSettings): ImageRef | undefined {
   if (post.meta.cover) {
     return classifyImageSrc(post.meta.cover, settings, { line: lineOfKey(post.frontMatter, post.keyOrigin.cover ?? 'cover'), column: 1 });
   }
-  const first = images.find((image) => image.kind !== 'data');
+  const diagrams = mermaidCacheDir(root) + path.sep;
+  const first = images.find((image) => image.kind !== 'data' && !(image.path && image.path.startsWith(diagrams)));
   if (first) return first;
   if (config.defaultCover) return classifyImageSrc(config.defaultCover, { ...settings, baseDir: root });
   return undefined;

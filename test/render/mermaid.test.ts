@@ -77,6 +77,8 @@ describe('mermaid fences without a browser', () => {
     expect(rendered.html).toContain('width:150px;height:auto;max-width:100%');
     expect(rendered.html).not.toContain('wx-code');
     expect(rendered.messages.filter((m) => m.ruleId?.startsWith('mermaid'))).toEqual([]);
+    // A diagram is not the post's default cover (cropped to 2.35:1 it would be unreadable).
+    expect(rendered.cover).toBeUndefined();
   });
 
   it('draws each diagram once: a second render, and a repeated diagram, come from the cache', async () => {
