@@ -129,7 +129,7 @@ describe('wxmp publish <post>', { timeout: 90_000 }, () => {
     const { drafts } = JSON.parse((await cli('drafts', 'list', '--json')).stdout);
     const target = drafts.find((d: { title: string }) => d.title === '第 3 篇文章：同步测试');
     const result = await cli('publish', target.media_id, '--yes', '--json');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ status: 'published', media_id: target.media_id, title: '第 3 篇文章：同步测试' });
     expect(JSON.parse(result.stdout).source).toBeUndefined();
     expect(lockPosts(root, APP.appId)['posts/post-003.md']!.status).toBe('draft');
