@@ -1,7 +1,7 @@
 /**
  * The highlighter: one lowlight instance per process with the highlight.js `common` grammars plus the extra
- * languages found in real posts (see /work/shared/corpus: java, cpp, bash, rust, go, yaml, toml, protobuf,
- * dockerfile, nginx, powershell, haskell, scheme, properties, http, latex…).
+ * languages found in the real posts we test on (Chinese docs and blogs, an English blog, math wikis: java, cpp, bash,
+ * rust, go, yaml, toml, protobuf, dockerfile, nginx, powershell, haskell, scheme, properties, http, latex…).
  */
 import { common, createLowlight } from 'lowlight';
 import dockerfile from 'highlight.js/lib/languages/dockerfile';
