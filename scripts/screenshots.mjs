@@ -6,7 +6,7 @@
  * (docs/dev.md): `filter: invert(.88) hue-rotate(180deg)` on the article over WeChat's dark page (#191919), images
  * inverted back.
  *
- *   node scripts/screenshots.mjs [--post posts/math-and-code.md] [--theme default]
+ *   node scripts/screenshots.mjs [--post posts/hello-wxmp.md] [--theme default]
  *
  * Needs Chromium at /usr/bin/chromium (or CHROMIUM=…) and playwright-core (a dev dependency). The PNGs are
  * re-encoded with sharp as palette PNGs to stay small.
@@ -20,7 +20,7 @@ import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { post: { type: 'string', default: 'posts/math-and-code.md' }, theme: { type: 'string', default: 'default' } } });
+const { values } = parseArgs({ options: { post: { type: 'string', default: 'posts/hello-wxmp.md' }, theme: { type: 'string', default: 'default' } } });
 const WIDTH = 375;
 const HEIGHT = 1600;
 const SCALE = 2;
