@@ -107,12 +107,15 @@ async function wxmpEngine(theme) {
   });
   const { inlineArticle } = await import(path.join(repo, 'dist/render/inline.js'));
   const { loadTheme, builtinTemplatesDir } = lib;
+  const noDiagrams = lib.resolveConfig({ mermaid: false });
   return async (post) => {
     const start = performance.now();
     const rendered = await lib.renderMarkdown(post.markdown, {
       baseDir: path.dirname(post.file),
       fileName: path.basename(post.file),
       theme,
+      // wenyan does not draw diagrams either; and drawing would cache PNGs inside the corpus (the post's folder is the root).
+      config: noDiagrams,
     });
     const ms = performance.now() - start;
     // Time the inlining step alone on the same body (the pipeline does not report its parts).
@@ -265,7 +268,7 @@ async function main() {
 async function runThreaded(opts, posts) {
   const { RenderPool } = await import(path.join(repo, 'dist/render/pool.js'));
   const { resolveConfig } = await import(path.join(repo, 'dist/config/load.js'));
-  const pool = new RenderPool({ root: opts.dir, config: resolveConfig(opts.theme ? { theme: opts.theme } : {}), size: opts.threads });
+  const pool = new RenderPool({ root: opts.dir, config: resolveConfig({ mermaid: false, ...(opts.theme ? { theme: opts.theme } : {}) }), size: opts.threads });
   const bySize = [...posts].sort((a, b) => b.bytes - a.bytes);
   // Warm the threads (each loads the renderer once), untimed.
   await Promise.all(bySize.slice(-opts.threads * 2).map((p) => pool.render({ file: p.file, images: { kind: 'keep' } }).catch(() => undefined)));

@@ -70,6 +70,13 @@ function fromWire(wire: WireResult): PoolRenderResult {
   return { ...wire, rendered: { ...wire.rendered, messages } };
 }
 
+/**
+ * A thread whose V8 heap has grown past this after a post is replaced by a fresh one: MathJax's SVG trees and juice's
+ * DOMs leave a thread's heap (and the process's RSS) growing over a whole-corpus build (1.4 GB peak with two threads),
+ * and ending the thread is the one way to give that memory back. Starting a thread costs well under a second.
+ */
+const RECYCLE_HEAP_BYTES = 384 * 1024 * 1024;
+
 /** From this many posts on, commands render on worker threads (starting a thread costs about one render). */
 export const POOL_THRESHOLD = 8;
 
@@ -81,6 +88,8 @@ interface RenderPoolOptions {
   config: WxmpConfig;
   /** Threads (default: the machine's parallelism, at most 4). 1 = render in this thread. */
   size?: number;
+  /** Replace a thread whose V8 heap is bigger than this after a post (default RECYCLE_HEAP_BYTES). */
+  recycleHeapBytes?: number;
 }
 
 /**
@@ -94,8 +103,12 @@ export class RenderPool {
   private readonly queue: { job: RenderJob; resolve: (r: PoolRenderResult) => void; reject: (e: unknown) => void }[] = [];
   private readonly pending = new Map<Worker, { resolve: (r: PoolRenderResult) => void; reject: (e: unknown) => void }>();
   readonly size: number;
+  private readonly recycleHeapBytes: number;
+  /** Threads replaced so far because their heap grew too big. */
+  retired = 0;
 
   constructor(private readonly options: RenderPoolOptions) {
+    this.recycleHeapBytes = options.recycleHeapBytes ?? RECYCLE_HEAP_BYTES;
     const wanted = options.size ?? Math.min(availableParallelism(), 4);
     this.size = wanted > 1 && existsSync(workerFile) ? wanted : 1;
   }
@@ -127,12 +140,13 @@ export class RenderPool {
   private spawn(): Worker {
     const worker = new Worker(workerFile, { workerData: { root: this.options.root, config: this.options.config } });
     worker.unref();
-    worker.on('message', (message: { ok: true; result: WireResult } | { ok: false; error: string }) => {
+    worker.on('message', (message: { ok: true; result: WireResult; heapBytes?: number } | { ok: false; error: string }) => {
       // Mermaid diagrams are drawn by this thread's one browser, not one per worker (rehype/mermaid/drawer.ts).
       if (isDrawMessage(message)) return answerDrawMessage(worker, message);
       const task = this.pending.get(worker);
       this.pending.delete(worker);
-      this.idle.push(worker);
+      if (message.ok && (message.heapBytes ?? 0) > this.recycleHeapBytes) this.retire(worker);
+      else this.idle.push(worker);
       if (task) {
         if (message.ok) task.resolve(fromWire(message.result));
         else task.reject(new Error(message.error));
@@ -148,6 +162,13 @@ export class RenderPool {
     });
     this.workers.push(worker);
     return worker;
+  }
+
+  /** Ends a thread after its job (its heap grew past the limit); the next job starts a fresh one. */
+  private retire(worker: Worker): void {
+    this.workers.splice(this.workers.indexOf(worker), 1);
+    this.retired++;
+    void worker.terminate();
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 /** A render thread of RenderPool: renders the post files it is sent, one at a time. */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WxmpConfig } from '../config/schema.js';
 import { drawInMainThread } from './plugins/rehype/mermaid/bridge.js';
@@ -11,7 +12,9 @@ const isDrawAnswer = drawInMainThread(parentPort!);
 parentPort!.on('message', async (job: RenderJob) => {
   if (isDrawAnswer(job)) return;
   try {
-    parentPort!.postMessage({ ok: true, result: toWire(await renderJob(job, root, config)) });
+    const result = toWire(await renderJob(job, root, config));
+    // The pool replaces a thread whose heap has grown too big (RenderPool, RECYCLE_HEAP_BYTES).
+    parentPort!.postMessage({ ok: true, result, heapBytes: getHeapStatistics().total_heap_size });
   } catch (error) {
     parentPort!.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
   }

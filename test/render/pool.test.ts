@@ -39,6 +39,22 @@ describe.skipIf(!existsSync(distPool))('RenderPool', () => {
     }
   });
 
+  it('replaces a thread whose heap grew past the limit, and renders the same', async () => {
+    const { RenderPool, renderJob } = (await import(distPool)) as typeof import('../../src/render/pool.js');
+    const { config } = await loadConfig(repoRoot);
+    // Any heap is over 1 byte: every thread is retired after its post and the next post starts a fresh one.
+    const pool = new RenderPool({ root: repoRoot, config, size: 2, recycleHeapBytes: 1 });
+    const file = path.join(repoRoot, 'posts/hello-wxmp.md');
+    try {
+      const results = await Promise.all([0, 1, 2, 3].map(() => pool.render({ file, images: { kind: 'keep' } })));
+      const local = await renderJob({ file, images: { kind: 'keep' } }, repoRoot, config);
+      for (const r of results) expect(r.rendered.html).toBe(local.rendered.html);
+      expect(pool.retired).toBe(4);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('reports a post that cannot be read as a rejected render, and keeps working', async () => {
     const { RenderPool } = (await import(distPool)) as typeof import('../../src/render/pool.js');
     const { config } = await loadConfig(repoRoot);
