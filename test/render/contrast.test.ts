@@ -94,6 +94,22 @@ export function contrastRatio(a: string, b: string): number {
   return (l1 + 0.05) / (l2 + 0.05);
 }
 
+/**
+ * `invert(.88) hue-rotate(180deg)` on an sRGB colour, as Filter Effects 1 defines them (the dev studio's dark mode;
+ * test/browser/corpus-reader.test.ts checks the same maths against Chromium's pixels).
+ */
+function darkFilter([r, g, b]: [number, number, number]): [number, number, number] {
+  const [R, G, B] = [r, g, b].map((c) => 0.88 - 0.76 * (c / 255)) as [number, number, number];
+  const out = [-0.574 * R + 1.43 * G + 0.144 * B, 0.426 * R + 0.43 * G + 0.144 * B, 0.426 * R + 1.43 * G - 0.856 * B];
+  return out.map((c) => Math.round(Math.min(1, Math.max(0, c)) * 255)) as [number, number, number];
+}
+
+/** The contrast of a text colour on a painted background after the dark filter. */
+function darkRatio(color: string, background: string): number {
+  const toHex = (c: [number, number, number]) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+  return contrastRatio(toHex(darkFilter(parseColour(color))), toHex(darkFilter(parseColour(background))));
+}
+
 interface Pair {
   selector: string;
   color: string;
@@ -230,6 +246,11 @@ describe.each(CODE_THEMES)('code theme %s', (codeTheme) => {
   it('passes 4.5:1 on its own background', () => {
     const pairs = themePairs(css);
     expect(pairs.filter((p) => p.selector.startsWith('.hljs-')).length).toBeGreaterThan(30);
+    expect(failures(pairs)).toEqual([]);
+  });
+
+  it('passes 4.5:1 in dark mode as wxmp dev simulates it (invert(.88) hue-rotate(180deg), docs/themes.md)', () => {
+    const pairs = themePairs(css).map((p) => ({ ...p, ratio: darkRatio(p.color, p.background) }));
     expect(failures(pairs)).toEqual([]);
   });
 
