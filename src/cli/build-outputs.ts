@@ -13,7 +13,7 @@ import { sha256 } from '../util/hash.js';
 /** [size, mtimeMs] of a written file. */
 type Stamp = [number, number];
 
-interface Record {
+interface OutputRecord {
   key: string;
   files: Stamp[];
 }
@@ -21,7 +21,7 @@ interface Record {
 interface Manifest {
   v: 1;
   outDir: string;
-  outputs: { [name: string]: Record };
+  outputs: { [name: string]: OutputRecord };
 }
 
 export class BuildOutputs {

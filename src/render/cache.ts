@@ -69,6 +69,13 @@ export type RenderSummary = Omit<RenderedPost, 'html' | 'bodyHtml' | 'preInlineH
 
 const SUMMARY_SUFFIX = '.summary.json';
 
+/** A render without its HTML strings. */
+export function summaryOf(rendered: RenderedPost): RenderSummary {
+  const { html, bodyHtml, preInlineHtml, ...summary } = rendered;
+  void [html, bodyHtml, preInlineHtml];
+  return summary;
+}
+
 interface Entry {
   v: string;
   key: string;
@@ -181,22 +188,12 @@ export class RenderCache {
 
   /** The stored render for the key, when every file it read is unchanged. */
   async get(key: string): Promise<RenderedPost | undefined> {
-    const file = this.fileOf(key);
-    let entry: Entry;
-    try {
-      entry = JSON.parse(gunzipSync(await readFile(file)).toString('utf8')) as Entry;
-    } catch {
-      this.misses++;
-      return undefined;
-    }
-    if (entry.v !== CACHE_FORMAT || entry.key !== key || !(await this.inputsUnchanged(entry.inputs))) {
+    const entry = await this.readEntry(key, this.fileOf(key), (bytes) => gunzipSync(bytes).toString('utf8'));
+    if (!entry) {
       this.misses++;
       return undefined;
     }
     this.hits++;
-    // Recently used entries are evicted last.
-    const now = new Date();
-    await utimes(file, now, now).catch(() => undefined);
     return renderedFromJson(entry.rendered);
   }
 
@@ -205,20 +202,25 @@ export class RenderCache {
    * output files are already written (src/cli/build-outputs.ts), read from a small sidecar instead of the gzipped entry.
    */
   async getSummary(key: string): Promise<RenderSummary | undefined> {
+    const entry = await this.readEntry(key, this.summaryFileOf(key), (bytes) => bytes.toString('utf8'));
+    if (!entry) return undefined;
+    this.hits++;
+    return summaryOf(renderedFromJson(entry.rendered));
+  }
+
+  /** An entry (or its summary) stored for the key whose read files are all unchanged; the entry counts as used. */
+  private async readEntry(key: string, file: string, decode: (bytes: Buffer) => string): Promise<Entry | undefined> {
     let entry: Entry;
     try {
-      entry = JSON.parse(await readFile(this.summaryFileOf(key), 'utf8')) as Entry;
+      entry = JSON.parse(decode(await readFile(file))) as Entry;
     } catch {
       return undefined;
     }
     if (entry.v !== CACHE_FORMAT || entry.key !== key || !(await this.inputsUnchanged(entry.inputs))) return undefined;
-    this.hits++;
-    // The full entry is what eviction ranks by recency.
+    // Recently used entries are evicted last (eviction ranks the gzipped entries).
     const now = new Date();
     await utimes(this.fileOf(key), now, now).catch(() => undefined);
-    const { html, bodyHtml, preInlineHtml, ...summary } = renderedFromJson(entry.rendered);
-    void [html, bodyHtml, preInlineHtml];
-    return summary;
+    return entry;
   }
 
   /** Stores a render under its key, with the hashes of every file it read (and its summary beside it). */

@@ -71,7 +71,7 @@ Examples:
 export async function runBuild(patterns: string[], options: BuildOptions, memo?: BuildMemo): Promise<number> {
   // Loaded here, not at start-up: `wxmp --help` and the other commands do not pay for them (bench/startup.mjs). The
   // renderer itself loads only on a cache miss.
-  const [{ loadProject, noPostsMessage, selectPosts }, { loadPost }, { POOL_THRESHOLD, RenderPool, renderJob }, preview, { RenderCache }, { BuildOutputs }] = await Promise.all([
+  const [{ loadProject, noPostsMessage, selectPosts }, { loadPost }, { POOL_THRESHOLD, RenderPool, renderJob }, preview, { RenderCache, summaryOf }, { BuildOutputs }] = await Promise.all([
     import('../project.js'),
     import('../../content/post.js'),
     import('../../render/pool.js'),
@@ -239,13 +239,6 @@ function indexEntryOf(rendered: RenderSummary, source: string, name: string): In
     theme: rendered.theme,
     ...(rendered.author ? { author: rendered.author } : {}),
   };
-}
-
-/** A render without its HTML strings. */
-function summaryOf(rendered: RenderedPost): RenderSummary {
-  const { html, bodyHtml, preInlineHtml, ...summary } = rendered;
-  void [html, bodyHtml, preInlineHtml];
-  return summary;
 }
 
 /** The files a post's render read, for --watch. */
