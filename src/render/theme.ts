@@ -46,7 +46,6 @@ export function isThemeName(name: string): boolean {
   return THEME_NAME.test(name);
 }
 
-const cache = new Map<string, Promise<Theme>>();
 
 /** Theme names (folders holding a theme.css) under `templatesDir`, sorted. */
 export async function listThemes(templatesDir: string = defaultTemplatesDir): Promise<string[]> {
@@ -64,17 +63,42 @@ export async function listThemes(templatesDir: string = defaultTemplatesDir): Pr
   return names.sort();
 }
 
-/** Loads `templatesDir/<name>/`; cached per (folder, name), so a build of many posts reads each theme once. */
-export function loadTheme(name: string, templatesDir: string = defaultTemplatesDir): Promise<Theme> {
-  const key = `${path.resolve(templatesDir)}\0${name}`;
-  let theme = cache.get(key);
-  if (!theme) {
-    theme = readTheme(name, path.resolve(templatesDir));
-    cache.set(key, theme);
-    // A failed load is not cached: the user may fix the theme and retry in the same process (watch mode).
-    theme.catch(() => cache.delete(key));
+/**
+ * What was read from a few files, kept while none of them changes (size and mtime, checked on each use): a build
+ * reads each theme once, and a long-running `wxmp serve` or `wxmp dev` still sees a theme edited under it. A failed
+ * read is not kept: the user may fix the theme and retry in the same process.
+ */
+class FileBackedCache<T> {
+  private readonly entries = new Map<string, { stamp: string; value: Promise<T> }>();
+
+  async get(key: string, files: string[], read: () => Promise<T>): Promise<T> {
+    const stamp = (await Promise.all(files.map((file) => stat(file).then((s) => `${s.size}:${s.mtimeMs}`, () => '-')))).join('|');
+    const hit = this.entries.get(key);
+    if (hit && hit.stamp === stamp) return hit.value;
+    const value = read();
+    this.entries.set(key, { stamp, value });
+    value.catch(() => {
+      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    });
+    return value;
   }
-  return theme;
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** The files a theme is read from. */
+function themeFiles(name: string, templatesDir: string): string[] {
+  return ['theme.css', 'template.html', 'theme.json'].map((file) => path.join(templatesDir, name, file));
+}
+
+const cache = new FileBackedCache<Theme>();
+
+/** Loads `templatesDir/<name>/`; kept while its files are unchanged, so a build of many posts reads each theme once. */
+export function loadTheme(name: string, templatesDir: string = defaultTemplatesDir): Promise<Theme> {
+  const dir = path.resolve(templatesDir);
+  return cache.get(`${dir}\0${name}`, themeFiles(name, dir), () => readTheme(name, dir));
 }
 
 /** Forgets cached themes and code themes (for watch mode after a theme file changed). */
@@ -94,7 +118,7 @@ export interface CodeTheme {
   version: string;
 }
 
-const codeThemeCache = new Map<string, Promise<CodeTheme>>();
+const codeThemeCache = new FileBackedCache<CodeTheme>();
 
 /** Code theme names (`code-themes/<name>.css`) under `templatesDir`, sorted. */
 export async function listCodeThemes(templatesDir: string = defaultTemplatesDir): Promise<string[]> {
@@ -113,14 +137,7 @@ export async function listCodeThemes(templatesDir: string = defaultTemplatesDir)
 /** Loads `templatesDir/code-themes/<name>.css`; cached like loadTheme. An unknown name is a ThemeError listing the known ones. */
 export function loadCodeTheme(name: string, templatesDir: string = defaultTemplatesDir): Promise<CodeTheme> {
   const dir = path.join(path.resolve(templatesDir), CODE_THEMES_DIR);
-  const key = `${dir}\0${name}`;
-  let theme = codeThemeCache.get(key);
-  if (!theme) {
-    theme = readCodeTheme(name, dir);
-    codeThemeCache.set(key, theme);
-    theme.catch(() => codeThemeCache.delete(key));
-  }
-  return theme;
+  return codeThemeCache.get(`${dir}\0${name}`, [path.join(dir, `${name}.css`)], () => readCodeTheme(name, dir));
 }
 
 async function readCodeTheme(name: string, dir: string): Promise<CodeTheme> {
@@ -145,21 +162,15 @@ export function withCodeTheme(theme: Theme, codeTheme: CodeTheme | undefined): T
   return { ...theme, css: `${theme.css}\n/* code theme: ${codeTheme.name} */\n${codeTheme.css}`, version };
 }
 
-const versionCache = new Map<string, Promise<string>>();
+const versionCache = new FileBackedCache<string>();
 
 /**
  * A theme's version without loading it: a hash of its files as written. The sync's freshness check compares it for
  * every post, so it must not load the template sanitizer (css-tree, parse5: ~170 modules) when nothing changed.
  */
 export function loadThemeVersion(name: string, templatesDir: string = defaultTemplatesDir): Promise<string> {
-  const key = `${path.resolve(templatesDir)}\0${name}`;
-  let version = versionCache.get(key);
-  if (!version) {
-    version = readThemeFiles(name, path.resolve(templatesDir)).then(({ css, template }) => themeVersion(css, template));
-    versionCache.set(key, version);
-    version.catch(() => versionCache.delete(key));
-  }
-  return version;
+  const dir = path.resolve(templatesDir);
+  return versionCache.get(`${dir}\0${name}`, themeFiles(name, dir), () => readThemeFiles(name, dir).then(({ css, template }) => themeVersion(css, template)));
 }
 
 /** Short hash of a theme's CSS and its template as written (before sanitizing: the same files give the same version). */

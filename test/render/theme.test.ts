@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -158,5 +158,34 @@ describe.each(SHIPPED)('shipped theme %s', (name) => {
     expect(leading).toBeLessThanOrEqual(2);
     expect(root).toMatch(/font-family:/);
     expect(root).toMatch(/color:\s*#[0-9a-f]{3,6}/i);
+  });
+});
+
+describe('theme caches', () => {
+  it('reuse a theme while its files are unchanged and read it again once one changes (a long-running serve or dev)', async () => {
+    const dir = tempTemplates({ mine: { css: '.wx-article { color: #333333; }\n' } });
+    const { loadThemeVersion, loadCodeTheme } = await import('../../src/render/theme.js');
+    const first = await loadTheme('mine', dir);
+    expect(await loadTheme('mine', dir)).toBe(first);
+    const version = await loadThemeVersion('mine', dir);
+    writeFileSync(path.join(dir, 'mine', 'theme.css'), '.wx-article { color: #222222; }\n');
+    // A later mtime, as an editor's save gives (the write above may land within the same millisecond).
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(path.join(dir, 'mine', 'theme.css'), later, later);
+    const second = await loadTheme('mine', dir);
+    expect(second.css).toContain('#222222');
+    expect(second.version).not.toBe(first.version);
+    expect(await loadThemeVersion('mine', dir)).toBe(second.version);
+    expect(await loadThemeVersion('mine', dir)).not.toBe(version);
+    // A template added later is seen too.
+    writeFileSync(path.join(dir, 'mine', 'template.html'), '<section class="wx-article"><p>页眉</p>{{content}}</section>');
+    expect((await loadTheme('mine', dir)).template).toContain('页眉');
+
+    mkdirSync(path.join(dir, 'code-themes'));
+    writeFileSync(path.join(dir, 'code-themes', 'c.css'), '.wx-code { color: #111111; }\n');
+    expect((await loadCodeTheme('c', dir)).css).toContain('#111111');
+    writeFileSync(path.join(dir, 'code-themes', 'c.css'), '.wx-code { color: #000000; background: #ffffff; }\n');
+    utimesSync(path.join(dir, 'code-themes', 'c.css'), later, later);
+    expect((await loadCodeTheme('c', dir)).css).toContain('#ffffff');
   });
 });
