@@ -20,7 +20,7 @@ import { loadPost, toSource } from '../content/post.js';
 import { substituteImages } from '../render/placeholders.js';
 import { renderJob, type PoolRenderResult } from '../render/pool.js';
 import type { RenderedPost } from '../render/rendered.js';
-import { builtinTemplatesDir, resolveTheme } from '../render/resolve-theme.js';
+import { builtinTemplatesDir, postThemeVersion } from '../render/resolve-theme.js';
 import { clearThemeCache, listThemes } from '../render/theme.js';
 import type { ImageRef } from '../render/types.js';
 import { LOCK_FILE } from '../sync/lock.js';
@@ -258,10 +258,7 @@ export class DevStudio {
     const session = await this.readSession();
     if (!session) return { status: 'new', statusNote: 'no lock file could be read' };
     const post = await loadPost(state.file, this.root, this.config);
-    const themeVersion = await resolveTheme(post.meta.theme ?? this.config.theme, this.root, this.config).then(
-      (theme) => theme.version,
-      () => 'unknown',
-    );
+    const themeVersion = await postThemeVersion(post.meta, this.root, this.config).catch(() => 'unknown');
     const configHash = configHashOf(this.config);
     let anyEntry = false;
     let allFresh = true;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { WxmpConfig } from '../config/schema.js';
+import type { PostMeta } from '../content/post.js';
 import { resolveInside } from '../content/local-files.js';
 import { CODE_THEMES_DIR, defaultTemplatesDir, isThemeName, loadCodeTheme, loadTheme, loadThemeVersion, ThemeError, type CodeTheme, type Theme } from './theme.js';
 
@@ -22,6 +23,14 @@ export async function resolveTheme(name: string, root: string, config: WxmpConfi
 export async function resolveThemeVersion(name: string, root: string, config: WxmpConfig, codeTheme?: string): Promise<string> {
   const version = await loadThemeVersion(name, themeFolder(name, root, config));
   return codeTheme === undefined ? version : `${version}+${(await resolveCodeTheme(codeTheme, root, config)).version}`;
+}
+
+/**
+ * The theme version in a post's sync fingerprint: its theme (front matter, else the config's) with its code theme
+ * (likewise). The sync, `wxmp publish` and the dev studio compare fingerprints with it, so all three call this.
+ */
+export function postThemeVersion(meta: Pick<PostMeta, 'theme' | 'code_theme'>, root: string, config: WxmpConfig): Promise<string> {
+  return resolveThemeVersion(meta.theme ?? config.theme, root, config, meta.code_theme ?? config.codeTheme);
 }
 
 /** The templates folder a theme name resolves in: the project's when it has that theme, else the built-in one. */

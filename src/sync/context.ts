@@ -8,6 +8,7 @@ import type { Problem } from '../util/messages.js';
 import { isError } from '../util/messages.js';
 import type { RenderPool } from '../render/pool.js';
 import { WeChatError, WeChatTransportError } from '../wechat/errors.js';
+import type { PostMeta } from '../content/post.js';
 import type { FileHashCache } from './file-hashes.js';
 import { ImageSourceError, type Downloader } from './image-source.js';
 import type { VerifyReport } from './verify.js';
@@ -73,8 +74,8 @@ export interface SyncContext {
   hashes: FileHashCache;
   downloader: Downloader;
   options: SyncOptions;
-  /** The version hash of a theme by name (cached: each theme is read once per run). */
-  themeVersion(name: string, codeTheme?: string): Promise<string>;
+  /** The version hash of a post's theme and code theme (postThemeVersion; cached: each is read once per run). */
+  themeVersion(meta: Pick<PostMeta, 'theme' | 'code_theme'>): Promise<string>;
   /** Hash of the config keys that change the payload (part of every fingerprint). */
   configHash: string;
 }

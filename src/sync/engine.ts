@@ -14,7 +14,7 @@
 import path from 'node:path';
 import type { ResolvedAccount } from '../account/accounts.js';
 import type { AccountSession } from '../account/session.js';
-import { resolveThemeVersion } from '../render/resolve-theme.js';
+import { postThemeVersion } from '../render/resolve-theme.js';
 import { mapLimit } from '../util/limiter.js';
 import { describeError, emit, type PostResult, type SyncContext, type SyncError, type SyncOptions } from './context.js';
 import { FileHashCache } from './file-hashes.js';
@@ -64,11 +64,11 @@ function createContext(session: AccountSession, hashes: FileHashCache, options: 
     options,
     downloader: new Downloader({ ...session.config.remoteImages, maxBytes: session.config.limits.imageBytes }),
     configHash: configHashOf(session.config),
-    themeVersion(name, codeTheme) {
-      const key = `${name}\0${codeTheme ?? ''}`;
+    themeVersion(meta) {
+      const key = `${meta.theme ?? ''}\0${meta.code_theme ?? ''}`;
       let version = themeVersions.get(key);
       if (!version) {
-        version = resolveThemeVersion(name, session.root, session.config, codeTheme);
+        version = postThemeVersion(meta, session.root, session.config);
         themeVersions.set(key, version);
       }
       return version;
@@ -81,8 +81,7 @@ async function syncFile(file: string, ctx: SyncContext): Promise<PostResult[]> {
   if (loaded.targets.length === 0) return loaded.done;
 
   emit(ctx, { type: 'post', source: loaded.post.source, phase: 'check' });
-  const { meta } = loaded.post;
-  const themeVersion = await ctx.themeVersion(meta.theme ?? ctx.session.config.theme, meta.code_theme ?? ctx.session.config.codeTheme).catch(() => 'unknown');
+  const themeVersion = await ctx.themeVersion(loaded.post.meta).catch(() => 'unknown');
   const { unchanged, pending } = await splitFresh(loaded, themeVersion, ctx);
   if (pending.length === 0) return [...loaded.done, ...unchanged];
 

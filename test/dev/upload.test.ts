@@ -3,7 +3,7 @@
  * the post's images on the account through the sync's uploader, the copied HTML then uses their WeChat URLs, and
  * "sync this post" afterwards reuses every image (no second upload). Statuses follow: new → in sync.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,9 @@ describe('wxmp dev: upload images, copy with WeChat URLs, then sync reuses them'
     mkdirSync(path.join(root, 'posts'), { recursive: true });
     cpSync(path.join(repo, 'posts'), path.join(root, 'posts'), { recursive: true });
     cpSync(path.join(repo, 'wxmp.config.ts'), path.join(root, 'wxmp.config.ts'));
+    // A code theme: the studio's "in sync" must use the sync's own theme version (postThemeVersion), code theme included.
+    const post = path.join(root, 'posts', 'hello-wxmp.md');
+    writeFileSync(post, readFileSync(post, 'utf8').replace(/^title: .*$/m, '$&\ncode_theme: github-dark'));
     emulator = await startEmulator({ accounts: [{ ...APP, name: 'dev', verified: true }] });
     Object.assign(process.env, { WECHAT_APP_ID: APP.appId, WECHAT_APP_SECRET: APP.appSecret, WXMP_API_BASE: emulator.url, XDG_CACHE_HOME: path.join(root, '.cache') });
     delete process.env.WXMP_PROXY;

@@ -68,7 +68,7 @@ export function lockEntry(session: AccountSession, account: ResolvedAccount, sou
 /** Whether the post's inputs still match what its last sync wrote (the sync's own freshness check, nothing sent). */
 async function draftIsCurrent(session: AccountSession, account: ResolvedAccount, file: string, entry: LockPost): Promise<boolean> {
   // The sync's own freshness check, loaded when a post is published (not at the CLI's start-up).
-  const [{ loadPost }, { resolveThemeVersion }, { fileHashCacheFile }, { FileHashCache }, { configHashOf, isFresh }] = await Promise.all([
+  const [{ loadPost }, { postThemeVersion }, { fileHashCacheFile }, { FileHashCache }, { configHashOf, isFresh }] = await Promise.all([
     import('../../../content/post.js'),
     import('../../../render/resolve-theme.js'),
     import('../../../sync/engine.js'),
@@ -76,8 +76,7 @@ async function draftIsCurrent(session: AccountSession, account: ResolvedAccount,
     import('../../../sync/stages/freshness.js'),
   ]);
   const post = await loadPost(file, session.root, session.config);
-  const { config } = session;
-  const themeVersion = await resolveThemeVersion(post.meta.theme ?? config.theme, session.root, config, post.meta.code_theme ?? config.codeTheme).catch(() => 'unknown');
+  const themeVersion = await postThemeVersion(post.meta, session.root, session.config).catch(() => 'unknown');
   const hashes = await FileHashCache.load(fileHashCacheFile(session.root));
   return isFresh(entry, { post, account, themeVersion, configHash: configHashOf(session.config) }, session.root, hashes);
 }
