@@ -10,9 +10,9 @@
  * article theme's files: a change to a shipped code theme's colours bumps RENDERER_VERSION, and drafts made with a
  * project's own code theme that was edited in place are re-sent with `wxmp sync --force`.
  */
-import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { sha256 } from '../util/hash.js';
 import { packageRoot } from '../util/package-root.js';
 
 export interface Theme {
@@ -149,7 +149,7 @@ async function readCodeTheme(name: string, dir: string): Promise<CodeTheme> {
       `Unknown code theme "${name}" in ${dir}. ` + (available.length ? `Available code themes: ${available.join(', ')}.` : 'That folder holds no code theme (no *.css).'),
     );
   }
-  return { name, css, version: createHash('sha256').update(css).digest('hex').slice(0, 12) };
+  return { name, css, version: shortHash(css) };
 }
 
 /**
@@ -158,8 +158,7 @@ async function readCodeTheme(name: string, dir: string): Promise<CodeTheme> {
  */
 export function withCodeTheme(theme: Theme, codeTheme: CodeTheme | undefined): Theme {
   if (!codeTheme) return theme;
-  const version = createHash('sha256').update(theme.version).update('\0').update(codeTheme.version).digest('hex').slice(0, 12);
-  return { ...theme, css: `${theme.css}\n/* code theme: ${codeTheme.name} */\n${codeTheme.css}`, version };
+  return { ...theme, css: `${theme.css}\n/* code theme: ${codeTheme.name} */\n${codeTheme.css}`, version: shortHash(theme.version, codeTheme.version) };
 }
 
 const versionCache = new FileBackedCache<string>();
@@ -175,7 +174,12 @@ export function loadThemeVersion(name: string, templatesDir: string = defaultTem
 
 /** Short hash of a theme's CSS and its template as written (before sanitizing: the same files give the same version). */
 function themeVersion(css: string, template: string | undefined): string {
-  return createHash('sha256').update(css).update('\0').update(template ?? '').digest('hex').slice(0, 12);
+  return shortHash(css, template ?? '');
+}
+
+/** The first 12 hex digits of the SHA-256 of the parts joined by NUL: the versions of themes and code themes. */
+function shortHash(...parts: string[]): string {
+  return sha256(parts.join('\0')).slice(0, 12);
 }
 
 async function readThemeFiles(name: string, dir: string): Promise<{ themeDir: string; css: string; template?: string; meta?: string }> {
