@@ -6,7 +6,8 @@ import type { IndexEntry, PreviewEntry } from '../../preview/page.js';
 import type { RenderCache, RenderKeyParts, RenderSummary } from '../../render/cache.js';
 import type { BuildOutputs } from '../build-outputs.js';
 import type { Post } from '../../content/post.js';
-import type { PoolRenderResult } from '../../render/pool.js';
+import type { PoolRenderResult, RenderJob, RenderPool } from '../../render/pool.js';
+import type { WxmpConfig } from '../../config/schema.js';
 import type { RenderedPost } from '../../render/render.js';
 import { problemToJson } from '../../util/messages.js';
 import { countBySeverity, formatBytes, plural, printJson, printProblems } from '../output.js';
@@ -71,7 +72,7 @@ Examples:
 export async function runBuild(patterns: string[], options: BuildOptions, memo?: BuildMemo): Promise<number> {
   // Loaded here, not at start-up: `wxmp --help` and the other commands do not pay for them (bench/startup.mjs). The
   // renderer itself loads only on a cache miss.
-  const [{ loadProject, noPostsMessage, selectPosts }, { loadPost }, { POOL_THRESHOLD, RenderPool, renderJob }, preview, { RenderCache, summaryOf }, { BuildOutputs }] = await Promise.all([
+  const [{ loadProject, noPostsMessage, selectPosts }, { loadPost }, poolModule, preview, { RenderCache, summaryOf }, { BuildOutputs }] = await Promise.all([
     import('../project.js'),
     import('../../content/post.js'),
     import('../../render/pool.js'),
@@ -106,33 +107,8 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
     theme: options.theme ?? post.meta.theme ?? config.theme,
     themeFlag: options.theme,
     images,
-  }), (i) => filesOf(names[i]!), names);
-  const misses = posts.filter((_, i) => wanted[i] && !hits[i] && !summaries[i]).length;
-  // Posts render on worker threads when there are enough of them to render; output stays in post order.
-  const pool = misses >= POOL_THRESHOLD ? new RenderPool({ root, config }) : undefined;
-  const renders: (Promise<PoolRenderResult & { cached?: boolean }> | undefined)[] = new Array(posts.length);
-  const stores: Promise<void>[] = [];
-  // Largest posts first: threads then finish together instead of one large post running alone at the end.
-  const order = posts.map((_, i) => i).sort((a, b) => posts[b]!.raw.length - posts[a]!.raw.length);
-  for (const i of order) {
-    const post = posts[i]!;
-    if (!wanted[i] || summaries[i]) continue;
-    const hit = hits[i];
-    if (hit) {
-      renders[i] = Promise.resolve({ rendered: hit, placeholderRefs: [], cached: true });
-      continue;
-    }
-    const job = { file: post.path, theme: options.theme, images };
-    const render = pool ? pool.render(job) : renderJob(job, root, config);
-    const key = keys[i];
-    if (cache && key) {
-      // A failed write only costs a render next time.
-      stores.push(render.then((r) => cache.set(key, r.rendered)).catch(() => undefined));
-    }
-    renders[i] = render;
-  }
-  // A rejected render is awaited below, in order; keep it from being reported as unhandled meanwhile.
-  for (const r of renders) r?.catch(() => undefined);
+  }), names, filesOf);
+  const { pool, renders, stores } = startRenders(poolModule, posts, { wanted, keys, hits, summaries }, cache, { root, config, theme: options.theme, images });
 
   const results: BuildResult[] = [];
   const entries: IndexEntry[] = [];
@@ -140,41 +116,37 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
     for (const [i, post] of posts.entries()) {
       const name = names[i]!;
       const pending = renders[i];
-      const kept = post.meta.draft === true ? undefined : memo?.entries.get(post.source);
       const summary = summaries[i];
+      if (!summary && !pending) {
+        const kept = post.meta.draft === true ? undefined : memo?.entries.get(post.source);
+        if (kept) entries.push(kept);
+        else {
+          results.push({ source: post.source, output: '', skipped: true });
+          if (!options.json && !options.quiet) process.stderr.write(`${pc.dim('skip')} ${post.source} ${pc.dim('(draft: true)')}\n`);
+        }
+        continue;
+      }
+      let built: { rendered: RenderSummary; entry: IndexEntry; cached?: boolean };
       if (summary) {
         // Written by an earlier build from the same cache key, and unchanged since.
-        const entry = indexEntryOf(summary, post.source, name);
-        entries.push(entry);
-        memo?.entries.set(post.source, entry);
-        memo?.deps.set(post.source, depsOf(post.path, summary));
-        results.push(report({ rendered: summary, source: post.source, output: outputOf(root, outDir, name), cached: true }, name, options));
-        continue;
+        built = { rendered: summary, entry: indexEntryOf(summary, post.source, name), cached: true };
+      } else {
+        const { rendered, cached } = await pending!;
+        const full: PreviewEntry = { ...indexEntryOf(rendered, post.source, name), html: rendered.html };
+        const files = filesOf(name);
+        await writeFile(files[0]!, rendered.html);
+        // Every page sits at the top of the output folder, next to index.html.
+        await writeFile(files[1]!, preview.buildPostPage(full, { indexHref: 'index.html' }));
+        const key = keys[i];
+        if (key) await outputs?.record(name, key, files);
+        else outputs?.forget(name);
+        // A large build's index does not show the article: nothing keeps its HTML once it is written.
+        built = lean ? { rendered: summaryOf(rendered), entry: indexEntryOf(rendered, post.source, name), cached } : { rendered, entry: full, cached };
       }
-      if (!pending && kept) {
-        entries.push(kept);
-        continue;
-      }
-      if (!pending) {
-        results.push({ source: post.source, output: '', skipped: true });
-        if (!options.json && !options.quiet) process.stderr.write(`${pc.dim('skip')} ${post.source} ${pc.dim('(draft: true)')}\n`);
-        continue;
-      }
-      const { rendered, cached } = await pending;
-      const full: PreviewEntry = { ...indexEntryOf(rendered, post.source, name), html: rendered.html };
-      const [htmlFile, pageFile] = filesOf(name);
-      await writeFile(htmlFile!, rendered.html);
-      // Every page sits at the top of the output folder, next to index.html.
-      await writeFile(pageFile!, preview.buildPostPage(full, { indexHref: 'index.html' }));
-      const key = keys[i];
-      if (key) await outputs?.record(name, key, filesOf(name));
-      else outputs?.forget(name);
-      // A large build's index does not show the article: nothing keeps its HTML once it is written.
-      const entry = lean ? indexEntryOf(rendered, post.source, name) : full;
-      entries.push(entry);
-      memo?.entries.set(post.source, entry);
-      memo?.deps.set(post.source, depsOf(post.path, rendered));
-      results.push(report({ rendered: lean ? summaryOf(rendered) : rendered, source: post.source, output: outputOf(root, outDir, name), ...(cached ? { cached } : {}) }, name, options));
+      entries.push(built.entry);
+      memo?.entries.set(post.source, built.entry);
+      memo?.deps.set(post.source, depsOf(post.path, built.rendered));
+      results.push(report({ rendered: built.rendered, source: post.source, output: outputOf(root, outDir, name), ...(built.cached ? { cached: true } : {}) }, name, options));
     }
   } finally {
     await pool?.close();
@@ -199,8 +171,8 @@ async function lookUp(
   cache: RenderCache | undefined,
   outputs: BuildOutputs | undefined,
   keyParts: (post: Post) => RenderKeyParts,
-  filesOf: (i: number) => string[],
   names: string[],
+  filesOf: (name: string) => string[],
 ): Promise<{ keys: (string | undefined)[]; hits: (RenderedPost | undefined)[]; summaries: (RenderSummary | undefined)[] }> {
   const keys: (string | undefined)[] = new Array(posts.length);
   const hits: (RenderedPost | undefined)[] = new Array(posts.length);
@@ -211,11 +183,53 @@ async function lookUp(
       if (!wanted[i]) return;
       const key = (keys[i] = await cache.keyOf(keyParts(post)));
       if (!key) return;
-      if (outputs && (await outputs.current(names[i]!, key, filesOf(i)))) summaries[i] = await cache.getSummary(key);
+      if (outputs && (await outputs.current(names[i]!, key, filesOf(names[i]!)))) summaries[i] = await cache.getSummary(key);
       if (!summaries[i]) hits[i] = await cache.get(key);
     }),
   );
   return { keys, hits, summaries };
+}
+
+/**
+ * Starts every render the build needs (none for a summary or a cache hit): on worker threads when there are enough
+ * of them, largest posts first, each stored in the render cache when it is done.
+ */
+function startRenders(
+  { POOL_THRESHOLD, RenderPool: Pool, renderJob }: typeof import('../../render/pool.js'),
+  posts: Post[],
+  looked: { wanted: boolean[]; keys: (string | undefined)[]; hits: (RenderedPost | undefined)[]; summaries: (RenderSummary | undefined)[] },
+  cache: RenderCache | undefined,
+  context: { root: string; config: WxmpConfig; theme?: string; images: RenderJob['images'] },
+): { pool?: RenderPool; renders: (Promise<PoolRenderResult & { cached?: boolean }> | undefined)[]; stores: Promise<void>[] } {
+  const { wanted, keys, hits, summaries } = looked;
+  const { root, config, images } = context;
+  const misses = posts.filter((_, i) => wanted[i] && !hits[i] && !summaries[i]).length;
+  // Posts render on worker threads when there are enough of them to render; output stays in post order.
+  const pool = misses >= POOL_THRESHOLD ? new Pool({ root, config }) : undefined;
+  const renders: (Promise<PoolRenderResult & { cached?: boolean }> | undefined)[] = new Array(posts.length);
+  const stores: Promise<void>[] = [];
+  // Largest posts first: threads then finish together instead of one large post running alone at the end.
+  const order = posts.map((_, i) => i).sort((a, b) => posts[b]!.raw.length - posts[a]!.raw.length);
+  for (const i of order) {
+    const post = posts[i]!;
+    if (!wanted[i] || summaries[i]) continue;
+    const hit = hits[i];
+    if (hit) {
+      renders[i] = Promise.resolve({ rendered: hit, placeholderRefs: [], cached: true });
+      continue;
+    }
+    const job = { file: post.path, theme: context.theme, images };
+    const render = pool ? pool.render(job) : renderJob(job, root, config);
+    const key = keys[i];
+    if (cache && key) {
+      // A failed write only costs a render next time.
+      stores.push(render.then((r) => cache.set(key, r.rendered)).catch(() => undefined));
+    }
+    renders[i] = render;
+  }
+  // A rejected render is awaited by the build, in order; keep it from being reported as unhandled meanwhile.
+  for (const r of renders) r?.catch(() => undefined);
+  return { pool, renders, stores };
 }
 
 interface BuildResult {
