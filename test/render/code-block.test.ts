@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -204,5 +205,27 @@ describe('code themes and the window bar', () => {
     const styles = [...html.matchAll(/style="([^"]*)"/g)].map((m) => m[1]!);
     expect(styles.length).toBeGreaterThan(3);
     for (const style of styles) expect(filterStyleDeclarations(style).replace(/;$/, '')).toBe(style.replace(/;$/, ''));
+  });
+});
+
+describe('grammars load on demand', () => {
+  it('the grammar index is what scripts/grammar-index.mjs writes from the installed highlight.js', () => {
+    const result = spawnSync(process.execPath, ['scripts/grammar-index.mjs', '--check'], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('a grammar brings the grammars it embeds: script and style inside an html fence are highlighted', async () => {
+    const md = '```html\n<style>p { color: red }</style>\n<script>const x = 1;</script>\n```\n';
+    const { html } = await renderWith([rehypeWechatCode], md);
+    expect(html).toContain('<span class="hljs-keyword">const</span>'); // javascript, embedded by xml
+    expect(html).toContain('<span class="hljs-attribute">color</span>'); // css, embedded by xml
+  });
+
+  it('knows names and aliases without loading anything, and flags the rest', () => {
+    expect(resolveLanguage('C++')).toEqual({ grammar: 'cpp', label: 'c++', unknown: false });
+    expect(resolveLanguage('pycon')).toEqual({ grammar: 'python-repl', label: 'pycon', unknown: false });
+    expect(resolveLanguage('docker')).toEqual({ grammar: 'dockerfile', label: 'docker', unknown: false });
+    expect(resolveLanguage('yam')).toEqual({ grammar: undefined, label: 'yam', unknown: true });
   });
 });

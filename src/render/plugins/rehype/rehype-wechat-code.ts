@@ -24,7 +24,7 @@ import { toString } from 'hast-util-to-string';
 import type { Transformer } from 'unified';
 import type { VFile } from 'vfile';
 import { defaultRenderSettings } from '../../types.js';
-import { highlighter, resolveLanguage } from './code/languages.js';
+import { highlighter, loadGrammars, resolveLanguage } from './code/languages.js';
 import { NBSP, renderLines } from './code/lines.js';
 import { windowBar } from './code/window-bar.js';
 import { classList } from '../../util/class-names.js';
@@ -167,6 +167,21 @@ function inlineCode(code: Element): void {
   }
 }
 
+/** The grammars the tree's code blocks need (`pre > code.language-xxx`), to load before the walk. */
+function grammarsIn(parent: Root | Element, found: Set<string>): Set<string> {
+  for (const node of parent.children) {
+    if (node.type !== 'element' || node.tagName === 'svg') continue;
+    if (node.tagName === 'pre') {
+      const code = onlyCodeChild(node);
+      const grammar = code && !isMath(code) ? resolveLanguage(fenceLanguage(code)).grammar : undefined;
+      if (grammar) found.add(grammar);
+    } else {
+      grammarsIn(node, found);
+    }
+  }
+  return found;
+}
+
 /** Walks the tree by hand (no per-node closures: the corpus has ~1,900 blocks and we benchmark throughput). */
 function transform(parent: Root | Element, file: VFile, options: CodeOptions): void {
   const children = parent.children;
@@ -185,7 +200,8 @@ function transform(parent: Root | Element, file: VFile, options: CodeOptions): v
 }
 
 export function rehypeWechatCode(): Transformer<Root> {
-  return (tree, file) => {
+  return async (tree, file) => {
+    await loadGrammars(grammarsIn(tree, new Set()));
     const settings = file.data.settings ?? defaultRenderSettings;
     const tabSize = Number.isInteger(settings.tabSize) && settings.tabSize > 0 ? settings.tabSize : defaultRenderSettings.tabSize;
     transform(tree, file, { tabSize, lineNumbers: settings.codeLineNumbers, windowBar: settings.codeWindowBar === true });

@@ -1,31 +1,49 @@
 /**
- * The highlighter: one lowlight instance per process with the highlight.js `common` grammars plus the extra
+ * The highlighter: one lowlight instance per process that knows the highlight.js `common` grammars plus the extra
  * languages found in the real posts we test on (Chinese docs and blogs, an English blog, math wikis: java, cpp, bash,
- * rust, go, yaml, toml, protobuf, dockerfile, nginx, powershell, haskell, scheme, properties, http, latex…).
+ * rust, go, yaml, toml, protobuf, dockerfile, nginx, powershell, haskell, scheme, properties, http, latex…), listed in
+ * the generated ./grammar-index.ts. A grammar is imported and registered the first time a post needs it: loading all
+ * ~50 up front cost a one-post build ~45 ms of its start-up (issue 12, `node --cpu-prof`).
  */
-import { common, createLowlight } from 'lowlight';
-import dockerfile from 'highlight.js/lib/languages/dockerfile';
-import gherkin from 'highlight.js/lib/languages/gherkin';
-import haskell from 'highlight.js/lib/languages/haskell';
-import http from 'highlight.js/lib/languages/http';
-import latex from 'highlight.js/lib/languages/latex';
-import nginx from 'highlight.js/lib/languages/nginx';
-import powershell from 'highlight.js/lib/languages/powershell';
-import properties from 'highlight.js/lib/languages/properties';
-import protobuf from 'highlight.js/lib/languages/protobuf';
-import scheme from 'highlight.js/lib/languages/scheme';
+import { createLowlight } from 'lowlight';
+import { GRAMMARS } from './grammar-index.js';
 
 type Lowlight = ReturnType<typeof createLowlight>;
 
 let instance: Lowlight | undefined;
 
-/** The shared highlighter, built on first use (registering ~45 grammars costs a few ms, once). */
+/** The shared highlighter; it knows the grammars loaded so far (see loadGrammars). */
 export function highlighter(): Lowlight {
-  if (!instance) {
-    instance = createLowlight(common);
-    instance.register({ dockerfile, gherkin, haskell, http, latex, nginx, powershell, properties, protobuf, scheme });
-  }
+  instance ??= createLowlight();
   return instance;
+}
+
+/** Grammar name of every alias in the index (`js` → javascript, `c++` → cpp). */
+let aliasIndex: Map<string, string> | undefined;
+
+/** The grammar a name or alias stands for, if wxmp has it. */
+function grammarNamed(name: string): string | undefined {
+  if (Object.hasOwn(GRAMMARS, name)) return name;
+  if (!aliasIndex) {
+    aliasIndex = new Map();
+    for (const [grammar, entry] of Object.entries(GRAMMARS)) for (const alias of entry.aliases) aliasIndex.set(alias, grammar);
+  }
+  return aliasIndex.get(name);
+}
+
+/** Imports and registers the named grammars and those they embed, once each; later calls for them return at once. */
+export async function loadGrammars(names: Iterable<string>): Promise<void> {
+  const lowlight = highlighter();
+  const wanted = new Set<string>();
+  const add = (name: string) => {
+    if (wanted.has(name) || lowlight.registered(name) || !Object.hasOwn(GRAMMARS, name)) return;
+    wanted.add(name);
+    for (const embedded of GRAMMARS[name]!.embeds) add(embedded);
+  };
+  for (const name of names) add(name);
+  if (wanted.size === 0) return;
+  const loaded = await Promise.all([...wanted].map(async (name) => [name, (await GRAMMARS[name]!.load()).default] as const));
+  lowlight.register(Object.fromEntries(loaded));
 }
 
 /** Fence languages that mean "no highlighting" (still labelled when they say something, like `mermaid`). */
@@ -57,7 +75,7 @@ const ALIASES: Readonly<Record<string, string>> = {
 };
 
 interface CodeLanguage {
-  /** Grammar to highlight with, or undefined for plain text. */
+  /** Grammar to highlight with (load it with loadGrammars first), or undefined for plain text. */
   grammar: string | undefined;
   /** Label to show (the fence language as written, lower-cased), or undefined. */
   label: string | undefined;
@@ -78,8 +96,8 @@ export function resolveLanguage(fence: string | undefined): CodeLanguage {
     resolved = { grammar: undefined, label: UNLABELLED_LANGUAGES.has(name) ? undefined : name, unknown: false };
   } else {
     const candidate = ALIASES[name] ?? name;
-    const known = highlighter().registered(candidate);
-    resolved = { grammar: known ? candidate : undefined, label: name, unknown: !known };
+    const grammar = grammarNamed(candidate);
+    resolved = { grammar, label: name, unknown: grammar === undefined };
   }
   if (cache.size > 1000) cache.clear(); // fence names are user input: keep the memo bounded
   cache.set(name, resolved);
