@@ -22,6 +22,14 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(repo, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 
+/** `cheerio` (juice's require and ours) → `cheerio/slim`; an esbuild `alias` would also rewrite `cheerio/slim` itself. */
+const cheerioSlim = {
+  name: 'cheerio-slim',
+  setup(build) {
+    build.onResolve({ filter: /^cheerio$/ }, (args) => build.resolve('cheerio/slim', { kind: args.kind, resolveDir: args.resolveDir }));
+  },
+};
+
 const result = await build({
   absWorkingDir: repo,
   entryPoints: { cli: 'src/cli/main.ts', worker: 'src/render/worker.ts' },
@@ -32,6 +40,9 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
+  // juice parses with htmlparser2 (its lib/cheerio.js passes `xml` options), which is all cheerio/slim has: the full
+  // entry adds parse5, undici and iconv-lite (~1.5 MB to compile at start-up) for loaders wxmp never calls.
+  plugins: [cheerioSlim],
   external: ['sharp', 'mathjax-full', 'mathjax-full/*', 'css-tree', 'jiti', 'playwright-core', 'mermaid'],
   // CommonJS dependencies (juice, cheerio's helpers…) call require() for Node built-ins: give the ESM chunks one.
   banner: { js: "import { createRequire as __wxmpCreateRequire } from 'node:module'; const require = __wxmpCreateRequire(import.meta.url);" },

@@ -4,7 +4,7 @@
  * is removed, every style goes through the WeChat style whitelist, and redundant declarations are dropped
  * (src/render/inline/optimise.ts). The HTML is parsed once and serialized once.
  */
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import juice from 'juice';
 import { filterStyleDeclarations } from './sanitize/styles.js';
 import { indexedCheerio } from './inline/indexed-select.js';
