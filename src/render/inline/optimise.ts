@@ -13,6 +13,7 @@
  * Tags the browser styles itself (links, headings, code, strong…) always keep what the theme says about those
  * properties, and their children do not inherit a value we can predict unless the tag sets it.
  */
+import { detach } from '../../util/detach.js';
 import { decodeAttributeEntities, foldBoxLonghands, parseDeclarations, printDeclarations, shortenValue, type Declaration } from './declarations.js';
 
 /** The subset of domhandler's node shape the walk needs (cheerio's DOM, parsed by htmlparser2). */
@@ -207,11 +208,12 @@ const PARSED_CACHE_MAX = 20_000;
 function filteredDeclarations(style: string, filter: StyleFilter): Declaration[] {
   let decls = parsedCache.get(style);
   if (!decls) {
-    decls = parseDeclarations(filter(decodeAttributeEntities(style)));
+    const key = detach(style); // an attribute value views the whole page htmlparser2 read: keep neither alive
+    decls = parseDeclarations(filter(decodeAttributeEntities(key)));
     for (const d of decls) d.value = shortenValue(d.prop, d.value);
     decls = foldBoxLonghands(decls);
     if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
-    parsedCache.set(style, decls);
+    parsedCache.set(key, decls);
   }
   return decls;
 }

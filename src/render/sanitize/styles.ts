@@ -12,6 +12,7 @@ import { parse, walk, type Declaration } from 'css-tree';
 import type { Element, Root } from 'hast';
 import type { Transformer } from 'unified';
 import { visit } from 'unist-util-visit';
+import { detach } from '../../util/detach.js';
 
 /**
  * Properties WeChat article HTML keeps that themes and plugins need. Deliberately absent: `position`, `z-index`,
@@ -239,9 +240,10 @@ function filterUncached(style: string): string {
 export function filterStyleDeclarations(style: string): string {
   const cached = memo.get(style);
   if (cached !== undefined) return cached;
-  const result = filterUncached(style);
+  const key = detach(style); // the result may be the input itself: neither may hold the page it was parsed from
+  const result = filterUncached(key);
   if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(style, result);
+  memo.set(key, result);
   return result;
 }
 

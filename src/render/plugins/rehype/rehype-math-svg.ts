@@ -29,6 +29,7 @@ import { EXIT, SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { defaultRenderSettings } from '../../types.js';
 import { classList } from '../../util/class-names.js';
+import { detach } from '../../../util/detach.js';
 
 /** Structural style of the display wrapper: centred, never wider than the column, scrolls sideways if needed. */
 export const DISPLAY_WRAPPER_STYLE = 'display:block;max-width:100%;overflow-x:auto;overflow-y:hidden;text-align:center';
@@ -79,7 +80,7 @@ let macrosDefined = false;
 
 function render({ engine, svg }: MathModules, tex: string, display: boolean, context: string): Rendered {
   const { definesMacros, renderTexToSvg, TexRenderError } = engine;
-  const label = tex.replace(/\s+/g, ' ').trim();
+  const label = detach(tex.replace(/\s+/g, ' ').trim()); // kept in the formula cache: not a view of the post
   const defining = definesMacros(tex);
   const key = `${context}\u0000${display ? 'D' : 'I'}\u0000${tex}`;
   if (!defining) {

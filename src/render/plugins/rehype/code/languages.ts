@@ -6,6 +6,7 @@
  * ~50 up front cost a one-post build ~45 ms of its start-up (issue 12, `node --cpu-prof`).
  */
 import { createLowlight } from 'lowlight';
+import { detach } from '../../../../util/detach.js';
 import { GRAMMARS } from './grammar-index.js';
 
 type Lowlight = ReturnType<typeof createLowlight>;
@@ -100,6 +101,6 @@ export function resolveLanguage(fence: string | undefined): CodeLanguage {
     resolved = { grammar, label: name, unknown: grammar === undefined };
   }
   if (cache.size > 1000) cache.clear(); // fence names are user input: keep the memo bounded
-  cache.set(name, resolved);
+  cache.set(detach(name), resolved);
   return resolved;
 }
