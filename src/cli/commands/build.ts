@@ -110,12 +110,34 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
   }), names, filesOf);
   const { pool, renders, stores } = startRenders(poolModule, posts, { wanted, keys, hits, summaries }, cache, { root, config, theme: options.theme, images });
 
+  /**
+   * Writes a rendered post's files as soon as its render is done, in whatever order renders finish (largest first on
+   * threads), and keeps only what the index and the report need: the build never holds every article's HTML at once.
+   */
+  const writeRendered = async (i: number, { rendered, cached }: PoolRenderResult & { cached?: boolean }): Promise<Built> => {
+    const post = posts[i]!;
+    const name = names[i]!;
+    const full: PreviewEntry = { ...indexEntryOf(rendered, post.source, name), html: rendered.html };
+    const files = filesOf(name);
+    await writeFile(files[0]!, rendered.html);
+    // Every page sits at the top of the output folder, next to index.html.
+    await writeFile(files[1]!, preview.buildPostPage(full, { indexHref: 'index.html' }));
+    const key = keys[i];
+    if (key) await outputs?.record(name, key, files);
+    else outputs?.forget(name);
+    // A large build's index does not show the article: nothing keeps its HTML once it is written.
+    return lean ? { rendered: summaryOf(rendered), entry: indexEntryOf(rendered, post.source, name), cached } : { rendered, entry: full, cached };
+  };
+  const built: (Promise<Built> | undefined)[] = renders.map((render, i) => render?.then((result) => writeRendered(i, result)));
+  renders.length = 0; // the chains above hold each render only until its files are written
+  for (const b of built) b?.catch(() => undefined); // awaited in order below
+
   const results: BuildResult[] = [];
   const entries: IndexEntry[] = [];
   try {
     for (const [i, post] of posts.entries()) {
       const name = names[i]!;
-      const pending = renders[i];
+      const pending = built[i];
       const summary = summaries[i];
       if (!summary && !pending) {
         const kept = post.meta.draft === true ? undefined : memo?.entries.get(post.source);
@@ -126,27 +148,13 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
         }
         continue;
       }
-      let built: { rendered: RenderSummary; entry: IndexEntry; cached?: boolean };
-      if (summary) {
-        // Written by an earlier build from the same cache key, and unchanged since.
-        built = { rendered: summary, entry: indexEntryOf(summary, post.source, name), cached: true };
-      } else {
-        const { rendered, cached } = await pending!;
-        const full: PreviewEntry = { ...indexEntryOf(rendered, post.source, name), html: rendered.html };
-        const files = filesOf(name);
-        await writeFile(files[0]!, rendered.html);
-        // Every page sits at the top of the output folder, next to index.html.
-        await writeFile(files[1]!, preview.buildPostPage(full, { indexHref: 'index.html' }));
-        const key = keys[i];
-        if (key) await outputs?.record(name, key, files);
-        else outputs?.forget(name);
-        // A large build's index does not show the article: nothing keeps its HTML once it is written.
-        built = lean ? { rendered: summaryOf(rendered), entry: indexEntryOf(rendered, post.source, name), cached } : { rendered, entry: full, cached };
-      }
-      entries.push(built.entry);
-      memo?.entries.set(post.source, built.entry);
-      memo?.deps.set(post.source, depsOf(post.path, built.rendered));
-      results.push(report({ rendered: built.rendered, source: post.source, output: outputOf(root, outDir, name), ...(built.cached ? { cached: true } : {}) }, name, options));
+      // A summary: written by an earlier build from the same cache key, and unchanged since.
+      const done: Built = summary ? { rendered: summary, entry: indexEntryOf(summary, post.source, name), cached: true } : await pending!;
+      built[i] = undefined;
+      entries.push(done.entry);
+      memo?.entries.set(post.source, done.entry);
+      memo?.deps.set(post.source, depsOf(post.path, done.rendered));
+      results.push(report({ rendered: done.rendered, source: post.source, output: outputOf(root, outDir, name), ...(done.cached ? { cached: true } : {}) }, name, options));
     }
   } finally {
     await pool?.close();
@@ -216,6 +224,7 @@ function startRenders(
     const hit = hits[i];
     if (hit) {
       renders[i] = Promise.resolve({ rendered: hit, placeholderRefs: [], cached: true });
+      hits[i] = undefined; // held by the promise alone, until the post's files are written
       continue;
     }
     const job = { file: post.path, theme: context.theme, images };
@@ -230,6 +239,13 @@ function startRenders(
   // A rejected render is awaited by the build, in order; keep it from being reported as unhandled meanwhile.
   for (const r of renders) r?.catch(() => undefined);
   return { pool, renders, stores };
+}
+
+/** A post whose files are written: what the index and the report keep of it. */
+interface Built {
+  rendered: RenderSummary;
+  entry: IndexEntry;
+  cached?: boolean;
 }
 
 interface BuildResult {
