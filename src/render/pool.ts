@@ -84,19 +84,33 @@ export const POOL_THRESHOLD = 8;
 // Beside this module in tsc's output; the CLI bundle has its own entry (scripts/bundle.mjs).
 const workerFile = isBundled ? path.join(packageRoot(), 'dist/bundle/worker.js') : fileURLToPath(new URL('./worker.js', import.meta.url));
 
+/**
+ * Render threads when the caller does not say: `WXMP_RENDER_THREADS` from the environment (1 = this thread), else one
+ * fewer than the machine's cores, at most 4. V8 already keeps a second core busy for one rendering thread (concurrent
+ * GC and JIT: 31 s of CPU for a 24 s single-thread corpus build), so on 2 cores two render threads bought 8 % on the
+ * 283-post corpus for 35 % more memory (22.1 s / 925 MB against 23.9 s / 686 MB), and were slower than one for a
+ * 24-post batch (5.5 s against 5.3 s; bench/batch.mjs).
+ */
+export function defaultThreads(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+  const fromEnv = Number(env.WXMP_RENDER_THREADS);
+  if (Number.isInteger(fromEnv) && fromEnv >= 1) return Math.min(fromEnv, 16);
+  return Math.max(1, Math.min(cores - 1, 4));
+}
+
 interface RenderPoolOptions {
   root: string;
   config: WxmpConfig;
-  /** Threads (default: the machine's parallelism, at most 4). 1 = render in this thread. */
+  /** Threads (default: defaultThreads()). 1 = render in this thread. */
   size?: number;
   /** Replace a thread whose V8 heap is bigger than this after a post (default RECYCLE_HEAP_BYTES). */
   recycleHeapBytes?: number;
 }
 
 /**
- * Renders posts on worker threads: rendering is CPU-bound (parsing, MathJax, juice), so a machine with N cores
- * renders about N times as many posts per second. Falls back to this thread when there is one core, one thread
- * requested, or no compiled worker (the TypeScript sources under the test runner).
+ * Renders posts on worker threads: rendering is CPU-bound (parsing, MathJax, juice), so a machine with more cores
+ * renders more posts per second (see defaultThreads for how many). Renders in this thread, one post at a time, when
+ * one thread is wanted (2 cores by default) or there is no compiled worker (the TypeScript sources under the test
+ * runner).
  */
 export class RenderPool {
   private readonly workers: Worker[] = [];
@@ -105,12 +119,14 @@ export class RenderPool {
   private readonly pending = new Map<Worker, { resolve: (r: PoolRenderResult) => void; reject: (e: unknown) => void }>();
   readonly size: number;
   private readonly recycleHeapBytes: number;
+  /** The last render queued in this thread (when not threaded). */
+  private inThread: Promise<unknown> = Promise.resolve();
   /** Threads replaced so far because their heap grew too big. */
   retired = 0;
 
   constructor(private readonly options: RenderPoolOptions) {
     this.recycleHeapBytes = options.recycleHeapBytes ?? RECYCLE_HEAP_BYTES;
-    const wanted = options.size ?? Math.min(availableParallelism(), 4);
+    const wanted = options.size ?? defaultThreads();
     this.size = wanted > 1 && existsSync(workerFile) ? wanted : 1;
   }
 
@@ -120,7 +136,12 @@ export class RenderPool {
   }
 
   render(job: RenderJob): Promise<PoolRenderResult> {
-    if (!this.threaded) return renderJob(job, this.options.root, this.options.config);
+    if (!this.threaded) {
+      // One at a time, like a thread would: renders started together would keep every post's tree alive at once.
+      const render = this.inThread.then(() => renderJob(job, this.options.root, this.options.config));
+      this.inThread = render.catch(() => undefined);
+      return render;
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
       this.pump();

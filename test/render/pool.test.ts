@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { discoverPosts } from '../../src/content/discover.js';
 import { formatProblem } from '../../src/util/messages.js';
 import { repoRoot } from '../helpers/cli.js';
+import { defaultThreads } from '../../src/render/pool.js';
 
 const distPool = path.join(repoRoot, 'dist/render/pool.js');
 
@@ -66,5 +67,17 @@ describe.skipIf(!existsSync(distPool))('RenderPool', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('defaultThreads', () => {
+  it('keeps a core for V8 and the main thread, at most 4, unless WXMP_RENDER_THREADS says', () => {
+    expect(defaultThreads({}, 1)).toBe(1);
+    expect(defaultThreads({}, 2)).toBe(1);
+    expect(defaultThreads({}, 4)).toBe(3);
+    expect(defaultThreads({}, 32)).toBe(4);
+    expect(defaultThreads({ WXMP_RENDER_THREADS: '2' }, 2)).toBe(2);
+    expect(defaultThreads({ WXMP_RENDER_THREADS: '0' }, 8)).toBe(4);
+    expect(defaultThreads({ WXMP_RENDER_THREADS: 'many' }, 8)).toBe(4);
   });
 });

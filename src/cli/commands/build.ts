@@ -216,8 +216,11 @@ function startRenders(
   const pool = misses >= POOL_THRESHOLD ? new Pool({ root, config }) : undefined;
   const renders: (Promise<PoolRenderResult & { cached?: boolean }> | undefined)[] = new Array(posts.length);
   const stores: Promise<void>[] = [];
-  // Largest posts first: threads then finish together instead of one large post running alone at the end.
-  const order = posts.map((_, i) => i).sort((a, b) => posts[b]!.raw.length - posts[a]!.raw.length);
+  // On threads, largest posts first: they then finish together instead of one large post running alone at the end.
+  // In this thread, in post order and one at a time: started together, every post's tree would be alive at once.
+  const order = posts.map((_, i) => i);
+  if (pool) order.sort((a, b) => posts[b]!.raw.length - posts[a]!.raw.length);
+  let previous: Promise<unknown> = Promise.resolve();
   for (const i of order) {
     const post = posts[i]!;
     if (!wanted[i] || summaries[i]) continue;
@@ -228,7 +231,8 @@ function startRenders(
       continue;
     }
     const job = { file: post.path, theme: context.theme, images };
-    const render = pool ? pool.render(job) : renderJob(job, root, config);
+    const render = pool ? pool.render(job) : previous.then(() => renderJob(job, root, config));
+    if (!pool) previous = render.catch(() => undefined);
     const key = keys[i];
     if (cache && key) {
       // A failed write only costs a render next time.
