@@ -9,7 +9,7 @@
  *   node bench/build.mjs [--dir ../shared/corpus] [--keep]
  *
  * The corpus is copied to a temp folder first (the build writes .wxmp/cache/ and out/ under its root, and step 3 edits
- * a post), so the shared corpus is never written. Posts: every .md except INDEX.md, SOURCE.md and licences. Peak
+ * a post), so the shared corpus is never written. Posts: every .md except the corpus notes (INDEX.md, SOURCE.md, licences; a Hugo bundle's index.md is a post). Peak
  * RSS comes from `/usr/bin/time -v` (worker threads are in the same process, so they are included); "?" without it.
  * Run `npm run compile` first: the CLI runs from dist/.
  */
@@ -31,7 +31,7 @@ function listPosts(root, rel = '') {
     const child = rel ? `${rel}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {
       if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) out.push(...listPosts(root, child));
-    } else if (/\.(md|markdown)$/i.test(entry.name) && !/^(INDEX|SOURCE|LICENSE[^/]*)\.md$/i.test(entry.name)) {
+    } else if (/\.(md|markdown)$/i.test(entry.name) && !/^(INDEX|SOURCE|LICENSE[^/]*)\.md$/.test(entry.name) /* case-sensitive: Hugo bundles are index.md */) {
       out.push(child);
     }
   }

@@ -10,13 +10,13 @@
  * median and p95 ms per post, peak RSS; for wxmp also the inlined/pre-inline HTML size ratio and the share of the
  * time spent in the inlining step. The speed-up is computed on the posts both engines rendered.
  *
- * wenyan runs the way its own Node wrapper (`renderStyledContent`) runs it: marked + highlight.js + MathJax, then
- * jsdom and `applyStylesWithTheme` with its default theme (mermaid off: wxmp does not draw diagrams either).
+ * wenyan runs the way its own Node wrapper runs it (bench/lib/wenyan.mjs).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
+import { wenyanEngine } from './lib/wenyan.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -132,25 +132,9 @@ async function wxmpEngine(theme) {
   };
 }
 
-async function wenyanEngine() {
-  const [{ createWenyanCore }, { JSDOM }, { RegisterHTMLHandler }, { liteAdaptor }] = await Promise.all([
-    import('@wenyan-md/core'),
-    import('jsdom'),
-    import('mathjax-full/js/handlers/html.js'),
-    import('mathjax-full/js/adaptors/liteAdaptor.js'),
-  ]);
-  // wenyan registers MathJax's HTML handler inside a try/catch that can fail silently in Node, after which every
-  // post throws "Can't find handler for document"; registering it first (as wenyan intends) avoids that.
-  RegisterHTMLHandler(liteAdaptor());
-  const core = await createWenyanCore();
-  return async (post) => {
-    const { content } = await core.handleFrontMatter(post.markdown);
-    const html = await core.renderMarkdown(content);
-    const dom = new JSDOM(`<body><section id="wenyan">${html}</section></body>`);
-    const out = await core.applyStylesWithTheme(dom.window.document.getElementById('wenyan'), { themeId: 'default' });
-    dom.window.close();
-    return { htmlBytes: Buffer.byteLength(out) };
-  };
+async function wenyanPostEngine() {
+  const render = await wenyanEngine();
+  return async (post) => ({ htmlBytes: Buffer.byteLength(await render(post.markdown)) });
 }
 
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
@@ -177,7 +161,7 @@ async function main() {
   const stageTimer = opts.stages && opts.engine !== 'wenyan' ? (await import('./lib/stages.mjs')).installStageTimer() : undefined;
   const runs = {};
   if (opts.engine !== 'wenyan') runs.wxmp = await runEngine('wxmp', posts, await wxmpEngine(opts.theme), opts.warmup);
-  if (opts.engine !== 'wxmp') runs.wenyan = await runEngine('wenyan', posts, await wenyanEngine(), opts.warmup);
+  if (opts.engine !== 'wxmp') runs.wenyan = await runEngine('wenyan', posts, await wenyanPostEngine(), opts.warmup);
   const threaded = opts.threads > 1 && opts.engine !== 'wenyan' ? await runThreaded(opts, posts) : undefined;
 
   const report = { dir: opts.dir, posts: posts.length, markdownMb: totalMb, engines: {} };
