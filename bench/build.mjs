@@ -6,7 +6,7 @@
  *   3. again with one post changed,
  * each with its wall time, posts rendered / from the cache (the --json report) and peak RSS of the process.
  *
- *   node bench/build.mjs [--dir ../shared/corpus] [--keep]
+ *   node bench/build.mjs [--dir ../shared/corpus] [--keep] [--no-mermaid]
  *
  * The corpus is copied to a temp folder first (the build writes .wxmp/cache/ and out/ under its root, and step 3 edits
  * a post), so the shared corpus is never written. Posts: every .md except the corpus notes (INDEX.md, SOURCE.md, licences; a Hugo bundle's index.md is a post). Peak
@@ -14,7 +14,7 @@
  * Run `npm run compile` first: the CLI runs from dist/.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir, availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,8 @@ const bin = path.join(repo, 'bin', 'wxmp.js');
 const args = process.argv.slice(2);
 const dir = path.resolve(args.includes('--dir') ? args[args.indexOf('--dir') + 1] : path.join(repo, '../shared/corpus'));
 const keep = args.includes('--keep');
+// --no-mermaid: leave ```mermaid fences as code (no Chromium drawing), as builds before diagrams existed did.
+const noMermaid = args.includes('--no-mermaid');
 
 function listPosts(root, rel = '') {
   const out = [];
@@ -43,10 +45,12 @@ const root = path.join(work, 'corpus');
 cpSync(dir, root, { recursive: true });
 const posts = listPosts(root);
 const out = path.join(work, 'out');
+writeFileSync(path.join(work, 'no-mermaid.json'), '{ "mermaid": false }\n');
 const timeV = existsSync('/usr/bin/time');
 
 function build(label) {
-  const argv = [bin, 'build', '--root', root, '--out', out, '--json', ...posts];
+  const config = noMermaid ? ['--config', path.join(work, 'no-mermaid.json')] : [];
+  const argv = [bin, 'build', '--root', root, '--out', out, '--json', ...config, ...posts];
   const rssFile = path.join(work, 'time.txt');
   const start = process.hrtime.bigint();
   const result = timeV
@@ -80,7 +84,7 @@ try {
 }
 
 const cacheNote = keep ? `kept: ${work}` : '';
-console.log(`corpus ${dir}: ${posts.length} posts; node ${process.version}; ${availableParallelism()} cores; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} ${cacheNote}\n`);
+console.log(`corpus ${dir}: ${posts.length} posts${noMermaid ? ' (mermaid: false)' : ''}; node ${process.version}; ${availableParallelism()} cores; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} ${cacheNote}\n`);
 const header = ['step', 'wall s', 'posts', 'rendered', 'cached', 'errors', 'peak RSS MB'];
 const lines = rows.map((r) => [r.step, r.seconds.toFixed(2), String(r.posts), String(r.rendered), String(r.cached), String(r.errors), r.peakRssMb ? r.peakRssMb.toFixed(0) : '?']);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));

@@ -61,7 +61,7 @@ async function runEngine(files: string[], session: AccountSession, options: Sync
   const dryRun = session.readOnly;
   const progress = createProgress(out, options.json === true || options.quiet === true, dryRun);
   // Worker threads start only when a post needs rendering; with few posts, rendering in this thread is as fast.
-  const renderPool = files.length >= POOL_THRESHOLD ? new RenderPool({ root: session.root, config: session.config }) : undefined;
+  const renderPool = files.length >= POOL_THRESHOLD ? new RenderPool({ root: session.root, config: session.config, batch: files.length }) : undefined;
   // Ctrl-C and CI cancellation (SIGTERM) stop the same way: flush the lock file (a call in flight has its pending
   // marker in it, so the next run finds its draft instead of creating another), then exit 128 + the signal number.
   const stopHandlers = onStopSignals((code) => {

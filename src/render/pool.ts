@@ -84,24 +84,30 @@ export const POOL_THRESHOLD = 8;
 // Beside this module in tsc's output; the CLI bundle has its own entry (scripts/bundle.mjs).
 const workerFile = isBundled ? path.join(packageRoot(), 'dist/bundle/worker.js') : fileURLToPath(new URL('./worker.js', import.meta.url));
 
+/** From this many posts on, a batch gets a render thread on every core (below it, one core is left to V8). */
+export const LARGE_BATCH = 100;
+
 /**
  * Render threads when the caller does not say: `WXMP_RENDER_THREADS` from the environment (1 = this thread), else one
- * fewer than the machine's cores, at most 4. V8 already keeps a second core busy for one rendering thread (concurrent
- * GC and JIT: 31 s of CPU for a 24 s single-thread corpus build), so on 2 cores two render threads bought 8 % on the
- * 283-post corpus for 35 % more memory (22.1 s / 925 MB against 23.9 s / 686 MB), and were slower than one for a
- * 24-post batch (5.5 s against 5.3 s; bench/batch.mjs).
+ * per core (at most 4) for a batch of LARGE_BATCH posts or more, and one core fewer for a smaller batch. V8 already
+ * keeps a second core busy for one rendering thread (concurrent GC and JIT: 31 s of CPU for a 24 s single-thread
+ * corpus build), and every thread pays the pipeline's start-up and a cold JIT. Measured on 2 cores (bench/batch.mjs,
+ * bench/build.mjs): 24 posts took 5.3 s in this thread against 5.5 s on two threads; the 283-post corpus took 22.1 s
+ * on two threads against 23.9 s in this thread, for 925 MB of peak RSS against 686 MB.
  */
-export function defaultThreads(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+export function defaultThreads(posts: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
   const fromEnv = Number(env.WXMP_RENDER_THREADS);
   if (Number.isInteger(fromEnv) && fromEnv >= 1) return Math.min(fromEnv, 16);
-  return Math.max(1, Math.min(cores - 1, 4));
+  return Math.max(1, Math.min(posts >= LARGE_BATCH ? cores : cores - 1, 4));
 }
 
 interface RenderPoolOptions {
   root: string;
   config: WxmpConfig;
-  /** Threads (default: defaultThreads()). 1 = render in this thread. */
+  /** Threads (default: defaultThreads(batch)). 1 = render in this thread. */
   size?: number;
+  /** How many posts the caller is about to render (sizes the default thread count). */
+  batch?: number;
   /** Replace a thread whose V8 heap is bigger than this after a post (default RECYCLE_HEAP_BYTES). */
   recycleHeapBytes?: number;
 }
@@ -126,7 +132,7 @@ export class RenderPool {
 
   constructor(private readonly options: RenderPoolOptions) {
     this.recycleHeapBytes = options.recycleHeapBytes ?? RECYCLE_HEAP_BYTES;
-    const wanted = options.size ?? defaultThreads();
+    const wanted = options.size ?? defaultThreads(options.batch ?? LARGE_BATCH);
     this.size = wanted > 1 && existsSync(workerFile) ? wanted : 1;
   }
 

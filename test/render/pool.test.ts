@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { discoverPosts } from '../../src/content/discover.js';
 import { formatProblem } from '../../src/util/messages.js';
 import { repoRoot } from '../helpers/cli.js';
-import { defaultThreads } from '../../src/render/pool.js';
+import { defaultThreads, LARGE_BATCH } from '../../src/render/pool.js';
 
 const distPool = path.join(repoRoot, 'dist/render/pool.js');
 
@@ -71,13 +71,16 @@ describe.skipIf(!existsSync(distPool))('RenderPool', () => {
 });
 
 describe('defaultThreads', () => {
-  it('keeps a core for V8 and the main thread, at most 4, unless WXMP_RENDER_THREADS says', () => {
-    expect(defaultThreads({}, 1)).toBe(1);
-    expect(defaultThreads({}, 2)).toBe(1);
-    expect(defaultThreads({}, 4)).toBe(3);
-    expect(defaultThreads({}, 32)).toBe(4);
-    expect(defaultThreads({ WXMP_RENDER_THREADS: '2' }, 2)).toBe(2);
-    expect(defaultThreads({ WXMP_RENDER_THREADS: '0' }, 8)).toBe(4);
-    expect(defaultThreads({ WXMP_RENDER_THREADS: 'many' }, 8)).toBe(4);
+  it('leaves a core to V8 for a small batch, uses every core (at most 4) for a large one, unless WXMP_RENDER_THREADS says', () => {
+    expect(defaultThreads(24, {}, 1)).toBe(1);
+    expect(defaultThreads(24, {}, 2)).toBe(1);
+    expect(defaultThreads(LARGE_BATCH, {}, 2)).toBe(2);
+    expect(defaultThreads(24, {}, 4)).toBe(3);
+    expect(defaultThreads(500, {}, 4)).toBe(4);
+    expect(defaultThreads(500, {}, 32)).toBe(4);
+    expect(defaultThreads(24, { WXMP_RENDER_THREADS: '2' }, 2)).toBe(2);
+    expect(defaultThreads(500, { WXMP_RENDER_THREADS: '1' }, 8)).toBe(1);
+    expect(defaultThreads(24, { WXMP_RENDER_THREADS: '0' }, 8)).toBe(4);
+    expect(defaultThreads(24, { WXMP_RENDER_THREADS: 'many' }, 8)).toBe(4);
   });
 });

@@ -213,7 +213,7 @@ function startRenders(
   const { root, config, images } = context;
   const misses = posts.filter((_, i) => wanted[i] && !hits[i] && !summaries[i]).length;
   // Posts render on worker threads when there are enough of them to render; output stays in post order.
-  const pool = misses >= POOL_THRESHOLD ? new Pool({ root, config }) : undefined;
+  const pool = misses >= POOL_THRESHOLD ? new Pool({ root, config, batch: misses }) : undefined;
   const renders: (Promise<PoolRenderResult & { cached?: boolean }> | undefined)[] = new Array(posts.length);
   const stores: Promise<void>[] = [];
   // On threads, largest posts first: they then finish together instead of one large post running alone at the end.
