@@ -15,6 +15,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listPosts } from './lib/corpus.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -23,16 +24,6 @@ const runs = Number(option('--runs', 3));
 const count = Number(option('--count', 24));
 const dir = path.resolve(option('--dir', path.join(repo, '../shared/corpus')));
 
-function listPosts(root, rel = '') {
-  const out = [];
-  for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
-    const child = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) out.push(...listPosts(root, child));
-    } else if (/\.(md|markdown)$/i.test(entry.name) && !/^(INDEX|SOURCE|LICENSE[^/]*)\.md$/.test(entry.name) /* case-sensitive: Hugo bundles are index.md */) out.push(child);
-  }
-  return out.sort();
-}
 
 const work = mkdtempSync(path.join(tmpdir(), 'wxmp-batch-bench-'));
 const root = path.join(work, 'corpus');

@@ -14,10 +14,11 @@
  * Run `npm run compile` first: the CLI runs from dist/.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir, availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listPosts } from './lib/corpus.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repo, 'bin', 'wxmp.js');
@@ -27,18 +28,6 @@ const keep = args.includes('--keep');
 // --no-mermaid: leave ```mermaid fences as code (no Chromium drawing), as builds before diagrams existed did.
 const noMermaid = args.includes('--no-mermaid');
 
-function listPosts(root, rel = '') {
-  const out = [];
-  for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
-    const child = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) out.push(...listPosts(root, child));
-    } else if (/\.(md|markdown)$/i.test(entry.name) && !/^(INDEX|SOURCE|LICENSE[^/]*)\.md$/.test(entry.name) /* case-sensitive: Hugo bundles are index.md */) {
-      out.push(child);
-    }
-  }
-  return out.sort();
-}
 
 const work = mkdtempSync(path.join(tmpdir(), 'wxmp-build-bench-'));
 const root = path.join(work, 'corpus');
