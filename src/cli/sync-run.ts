@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import pc from 'picocolors';
 import { announceApiBase } from '../config/api-base.js';
 import type { AccountSession, ResolvedAccount } from '../account/index.js';
-import { POOL_THRESHOLD, RenderPool } from '../render/pool.js';
+import { RenderPool } from '../render/pool.js';
 import { syncPosts, type PostResult, type SyncEvent } from '../sync/engine.js';
 import type { LockStore } from '../sync/lock.js';
 import { sandboxDir, sandboxPreviewFile, writeSandboxPreview } from '../sync/sandbox.js';
@@ -61,7 +61,7 @@ async function runEngine(files: string[], session: AccountSession, options: Sync
   const dryRun = session.readOnly;
   const progress = createProgress(out, options.json === true || options.quiet === true, dryRun);
   // Worker threads start only when a post needs rendering; with few posts, rendering in this thread is as fast.
-  const renderPool = files.length >= POOL_THRESHOLD ? new RenderPool({ root: session.root, config: session.config, batch: files.length }) : undefined;
+  const renderPool = new RenderPool({ root: session.root, config: session.config, batch: files.length });
   // Ctrl-C and CI cancellation (SIGTERM) stop the same way: flush the lock file (a call in flight has its pending
   // marker in it, so the next run finds its draft instead of creating another), then exit 128 + the signal number.
   const stopHandlers = onStopSignals((code) => {
@@ -81,7 +81,7 @@ async function runEngine(files: string[], session: AccountSession, options: Sync
   } finally {
     stopHandlers.remove();
     progress.clear();
-    await renderPool?.close();
+    await renderPool.close();
   }
 }
 

@@ -78,7 +78,7 @@ function fromWire(wire: WireResult): PoolRenderResult {
  */
 const RECYCLE_HEAP_BYTES = 512 * 1024 * 1024;
 
-/** From this many posts on, commands render on worker threads (starting a thread costs about one render). */
+/** Below this many posts, a batch renders in this thread (starting a thread costs about one render). */
 export const POOL_THRESHOLD = 8;
 
 // Beside this module in tsc's output; the CLI bundle has its own entry (scripts/bundle.mjs).
@@ -89,7 +89,8 @@ export const LARGE_BATCH = 100;
 
 /**
  * Render threads when the caller does not say: `WXMP_RENDER_THREADS` from the environment (1 = this thread), else one
- * per core (at most 4) for a batch of LARGE_BATCH posts or more, and one core fewer for a smaller batch. V8 already
+ * per core (at most 4) for a batch of LARGE_BATCH posts or more, one core fewer for a smaller batch, and this thread
+ * alone under POOL_THRESHOLD posts. V8 already
  * keeps a second core busy for one rendering thread (concurrent GC and JIT: 31 s of CPU for a 24 s single-thread
  * corpus build), and every thread pays the pipeline's start-up and a cold JIT. Measured on 2 cores (bench/batch.mjs,
  * bench/build.mjs): 24 posts took 5.3 s in this thread against 5.5 s on two threads; the 283-post corpus took 22.1 s
@@ -98,6 +99,7 @@ export const LARGE_BATCH = 100;
 export function defaultThreads(posts: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
   const fromEnv = Number(env.WXMP_RENDER_THREADS);
   if (Number.isInteger(fromEnv) && fromEnv >= 1) return Math.min(fromEnv, 16);
+  if (posts < POOL_THRESHOLD) return 1;
   return Math.max(1, Math.min(posts >= LARGE_BATCH ? cores : cores - 1, 4));
 }
 

@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { discoverPosts } from '../../src/content/discover.js';
 import { formatProblem } from '../../src/util/messages.js';
 import { repoRoot } from '../helpers/cli.js';
-import { defaultThreads, LARGE_BATCH } from '../../src/render/pool.js';
+import { defaultThreads, LARGE_BATCH, POOL_THRESHOLD } from '../../src/render/pool.js';
 
 const distPool = path.join(repoRoot, 'dist/render/pool.js');
 
@@ -71,8 +71,9 @@ describe.skipIf(!existsSync(distPool))('RenderPool', () => {
 });
 
 describe('defaultThreads', () => {
-  it('leaves a core to V8 for a small batch, uses every core (at most 4) for a large one, unless WXMP_RENDER_THREADS says', () => {
+  it('renders a handful of posts in this thread, leaves a core to V8 for a small batch, uses every core (at most 4) for a large one, unless WXMP_RENDER_THREADS says', () => {
     expect(defaultThreads(24, {}, 1)).toBe(1);
+    expect(defaultThreads(POOL_THRESHOLD - 1, {}, 8)).toBe(1);
     expect(defaultThreads(24, {}, 2)).toBe(1);
     expect(defaultThreads(LARGE_BATCH, {}, 2)).toBe(2);
     expect(defaultThreads(24, {}, 4)).toBe(3);

@@ -157,7 +157,7 @@ export async function runBuild(patterns: string[], options: BuildOptions, memo?:
       results.push(report({ rendered: done.rendered, source: post.source, output: outputOf(root, outDir, name), ...(done.cached ? { cached: true } : {}) }, name, options));
     }
   } finally {
-    await pool?.close();
+    await pool.close();
     await Promise.all(stores);
     await cache?.close();
     await outputs?.save().catch(() => undefined);
@@ -203,24 +203,24 @@ async function lookUp(
  * of them, largest posts first, each stored in the render cache when it is done.
  */
 function startRenders(
-  { POOL_THRESHOLD, RenderPool: Pool, renderJob }: typeof import('../../render/pool.js'),
+  { RenderPool: Pool }: typeof import('../../render/pool.js'),
   posts: Post[],
   looked: { wanted: boolean[]; keys: (string | undefined)[]; hits: (RenderedPost | undefined)[]; summaries: (RenderSummary | undefined)[] },
   cache: RenderCache | undefined,
   context: { root: string; config: WxmpConfig; theme?: string; images: RenderJob['images'] },
-): { pool?: RenderPool; renders: (Promise<PoolRenderResult & { cached?: boolean }> | undefined)[]; stores: Promise<void>[] } {
+): { pool: RenderPool; renders: (Promise<PoolRenderResult & { cached?: boolean }> | undefined)[]; stores: Promise<void>[] } {
   const { wanted, keys, hits, summaries } = looked;
   const { root, config, images } = context;
   const misses = posts.filter((_, i) => wanted[i] && !hits[i] && !summaries[i]).length;
-  // Posts render on worker threads when there are enough of them to render; output stays in post order.
-  const pool = misses >= POOL_THRESHOLD ? new Pool({ root, config, batch: misses }) : undefined;
+  // The pool renders on worker threads when there are enough posts to render (defaultThreads), else in this thread, one
+  // at a time; output stays in post order.
+  const pool = new Pool({ root, config, batch: misses });
   const renders: (Promise<PoolRenderResult & { cached?: boolean }> | undefined)[] = new Array(posts.length);
   const stores: Promise<void>[] = [];
   // On threads, largest posts first: they then finish together instead of one large post running alone at the end.
-  // In this thread, in post order and one at a time: started together, every post's tree would be alive at once.
+  // In this thread, in post order, so that the report can follow the renders.
   const order = posts.map((_, i) => i);
-  if (pool) order.sort((a, b) => posts[b]!.raw.length - posts[a]!.raw.length);
-  let previous: Promise<unknown> = Promise.resolve();
+  if (pool.threaded) order.sort((a, b) => posts[b]!.raw.length - posts[a]!.raw.length);
   for (const i of order) {
     const post = posts[i]!;
     if (!wanted[i] || summaries[i]) continue;
@@ -231,8 +231,7 @@ function startRenders(
       continue;
     }
     const job = { file: post.path, theme: context.theme, images };
-    const render = pool ? pool.render(job) : previous.then(() => renderJob(job, root, config));
-    if (!pool) previous = render.catch(() => undefined);
+    const render = pool.render(job);
     const key = keys[i];
     if (cache && key) {
       // A failed write only costs a render next time.
