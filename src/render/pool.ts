@@ -90,11 +90,11 @@ export const LARGE_BATCH = 100;
 /**
  * Render threads when the caller does not say: `WXMP_RENDER_THREADS` from the environment (1 = this thread), else one
  * per core (at most 4) for a batch of LARGE_BATCH posts or more, one core fewer for a smaller batch, and this thread
- * alone under POOL_THRESHOLD posts. V8 already
- * keeps a second core busy for one rendering thread (concurrent GC and JIT: 31 s of CPU for a 24 s single-thread
- * corpus build), and every thread pays the pipeline's start-up and a cold JIT. Measured on 2 cores (bench/batch.mjs,
- * bench/build.mjs): 24 posts took 5.3 s in this thread against 5.5 s on two threads; the 283-post corpus took 22.1 s
- * on two threads against 23.9 s in this thread, for 925 MB of peak RSS against 686 MB.
+ * alone under POOL_THRESHOLD posts. V8 already keeps a second core busy for one rendering thread (concurrent GC and
+ * JIT: 31 s of CPU for a 24 s single-thread corpus build), and every thread pays the pipeline's start-up and a cold JIT.
+ * Measured on 2 cores (bench/batch.mjs, bench/build.mjs --no-mermaid): 24 posts took 5.3 s in this thread against
+ * 5.5 s on two threads; the 283-post corpus took 22.1 s on two threads against 23.9 s in this thread, for 925 MB of
+ * peak RSS against 686 MB.
  */
 export function defaultThreads(posts: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
   const fromEnv = Number(env.WXMP_RENDER_THREADS);
@@ -117,8 +117,8 @@ interface RenderPoolOptions {
 /**
  * Renders posts on worker threads: rendering is CPU-bound (parsing, MathJax, juice), so a machine with more cores
  * renders more posts per second (see defaultThreads for how many). Renders in this thread, one post at a time, when
- * one thread is wanted (2 cores by default) or there is no compiled worker (the TypeScript sources under the test
- * runner).
+ * one thread is wanted (a small batch; under 100 posts on 2 cores) or there is no compiled worker (the TypeScript
+ * sources under the test runner).
  */
 export class RenderPool {
   private readonly workers: Worker[] = [];
