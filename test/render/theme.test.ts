@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clearThemeCache, defaultTemplatesDir, listThemes, loadTheme } from '../../src/render/theme.js';
+import { sanitizeTemplate } from '../../src/render/sanitize/template.js';
 
 const SHIPPED = ['default', 'github', 'ink', 'night-code'];
 
@@ -187,5 +188,40 @@ describe('theme caches', () => {
     writeFileSync(path.join(dir, 'code-themes', 'c.css'), '.wx-code { color: #000000; background: #ffffff; }\n');
     utimesSync(path.join(dir, 'code-themes', 'c.css'), later, later);
     expect((await loadCodeTheme('c', dir)).css).toContain('#ffffff');
+  });
+});
+
+describe("wxmp's own templates", () => {
+  it('are already what the sanitizer returns, so loading them skips it; a copy in a project goes through it', async () => {
+    const names = await listThemes();
+    expect(names.length).toBeGreaterThan(2);
+    const project = mkdtempSync(path.join(tmpdir(), 'wxmp-theme-copy-'));
+    for (const name of names) {
+      const theme = await loadTheme(name);
+      expect(sanitizeTemplate(theme.template), name).toBe(theme.template);
+      // The same files under a project's templates dir: sanitized, with the same result.
+      mkdirSync(path.join(project, name));
+      for (const file of ['theme.css', 'template.html']) {
+        try {
+          writeFileSync(path.join(project, name, file), readFileSync(path.join(defaultTemplatesDir, name, file)));
+        } catch {
+          // a theme without a template.html uses the default one
+        }
+      }
+      expect((await loadTheme(name, project)).template, name).toBe(theme.template);
+    }
+  });
+
+  it('a project template with a script, a handler and a javascript: link loses them', async () => {
+    const project = mkdtempSync(path.join(tmpdir(), 'wxmp-theme-hostile-'));
+    mkdirSync(path.join(project, 'evil'));
+    writeFileSync(path.join(project, 'evil', 'theme.css'), '.wx-article { color: #333; }\n');
+    writeFileSync(
+      path.join(project, 'evil', 'template.html'),
+      '<section class="wx-article" onclick="steal()"><script>alert(1)</script><a href="javascript:alert(2)">x</a>{{content}}</section>',
+    );
+    const { template } = await loadTheme('evil', project);
+    expect(template).toContain('{{content}}');
+    expect(template).not.toMatch(/script|onclick|javascript:/);
   });
 });
