@@ -96,7 +96,7 @@ export const GRAMMARS: Readonly<Record<string, GrammarEntry>> = {
   },
   json: {
     load: () => import('highlight.js/lib/languages/json'),
-    aliases: ['jsonc'],
+    aliases: ['json5', 'jsonc'],
     embeds: [],
   },
   kotlin: {
@@ -116,7 +116,7 @@ export const GRAMMARS: Readonly<Record<string, GrammarEntry>> = {
   },
   lua: {
     load: () => import('highlight.js/lib/languages/lua'),
-    aliases: [],
+    aliases: ['pluto'],
     embeds: [],
   },
   makefile: {
