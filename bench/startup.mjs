@@ -4,7 +4,7 @@
  *
  *   node bench/startup.mjs [--runs 5] [--json]
  *
- * Rows: `wxmp --version`, `wxmp --help`, `wxmp build` of one post (cold: --no-cache; and again from the render
+ * Rows: a bare `node -e 0` (this machine's floor), `wxmp --version`, `wxmp --help`, `wxmp build` of one post (cold: --no-cache; and again from the render
  * cache), `wxmp plan` of the sample posts (posts/ of this repo, sandbox). Each runs `--runs` times (default 5) in a
  * temp copy of posts/, so the repo's own .wxmp/ and out/ are not touched. Modules are counted by a `node:module`
  * register() hook passed with `--import data:` (every `file:` URL resolved through the ESM loader, counted once) plus
@@ -88,6 +88,16 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
+
+// The floor on this machine: a Node process that does nothing (the rows above are only comparable across machines
+// through it).
+const bare = [];
+for (let i = 0; i < runs; i++) {
+  const start = process.hrtime.bigint();
+  spawnSync(process.execPath, ['-e', '0']);
+  bare.push(Number(process.hrtime.bigint() - start) / 1e6);
+}
+results.unshift({ command: 'node -e 0 (baseline)', medianMs: Math.round(median(bare)), minMs: Math.round(Math.min(...bare)), runs, esmModules: 0, cjsModules: 0 });
 
 const load = loadavg().map((l) => l.toFixed(2)).join(' ');
 if (json) {
