@@ -10,8 +10,9 @@
  * the bundle when it exists and dist/cli/main.js otherwise (the GitHub Action compiles with tsc alone).
  *
  * External (loaded from node_modules as usual): native or optional packages (sharp; playwright-core and mermaid, the
- * optional peers), packages that read their own files at run time (mathjax-full's components, css-tree's JSON data via
- * createRequire), and jiti (it transpiles the user's config, only when there is one).
+ * optional peers), packages that read their own files at run time (mathjax-full's components), and jiti (it
+ * transpiles the user's config, only when there is one). css-tree is bundled: wxmp imports only its parser and walker
+ * entries, which do not read mdn-data's JSON the way its main entry does.
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -43,7 +44,7 @@ const result = await build({
   // juice parses with htmlparser2 (its lib/cheerio.js passes `xml` options), which is all cheerio/slim has: the full
   // entry adds parse5, undici and iconv-lite (~1.5 MB to compile at start-up) for loaders wxmp never calls.
   plugins: [cheerioSlim],
-  external: ['sharp', 'mathjax-full', 'mathjax-full/*', 'css-tree', 'jiti', 'playwright-core', 'mermaid'],
+  external: ['sharp', 'mathjax-full', 'mathjax-full/*', 'jiti', 'playwright-core', 'mermaid'],
   // CommonJS dependencies (juice, cheerio's helpers…) call require() for Node built-ins: give the ESM chunks one.
   banner: { js: "import { createRequire as __wxmpCreateRequire } from 'node:module'; const require = __wxmpCreateRequire(import.meta.url);" },
   // Code can tell it runs bundled (src/util/package-root.ts: where the worker and the package's files are).

@@ -8,7 +8,9 @@
  * `font-family:"A;B"` or comments split naive parsers, and a parser that reads `co/**\/lor` as `color` (as
  * mensch does) disagrees with browsers, which is exactly the kind of gap a filter must not have.
  */
-import { parse, walk, type Declaration } from 'css-tree';
+import type { Declaration } from 'css-tree';
+import parse from 'css-tree/parser';
+import walk from 'css-tree/walker';
 import type { Element, Root } from 'hast';
 import type { Transformer } from 'unified';
 import { visit } from 'unist-util-visit';

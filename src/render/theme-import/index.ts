@@ -10,7 +10,8 @@
  * - declarations go through the renderer's own allowlist (./declarations.ts), after CSS variables are resolved;
  * - a few neutral rules are added for the wx-* classes the theme does not style (captions, hints, alerts).
  */
-import { parse, type CssNode } from 'css-tree';
+import type { CssNode } from 'css-tree';
+import parse from 'css-tree/parser';
 import { CONTENT_PLACEHOLDER } from '../theme.js';
 import { mapDeclaration } from './declarations.js';
 import { mapSelector, splitTopLevel } from './selectors.js';

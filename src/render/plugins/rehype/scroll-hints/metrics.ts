@@ -4,7 +4,9 @@
  * rules count (`.wx-code-body { … }`, `th, td { … }`): what the theme sets for every code block or cell, not for a
  * special case. Anything the theme does not set keeps the default of the shipped themes.
  */
-import { parse, walk, type Declaration, type Raw } from 'css-tree';
+import type { Declaration, Raw } from 'css-tree';
+import parse from 'css-tree/parser';
+import walk from 'css-tree/walker';
 import type { ThemeMetrics } from '../../../types.js';
 
 /** The shipped themes' values (templates/default): used for whatever a theme does not set. */
