@@ -2,7 +2,8 @@
 /**
  * Bundles the CLI into dist/bundle/ (issue 12): `wxmp` then reads a few dozen files at start-up instead of ~1,400
  * (node_modules included), which halves a one-post `wxmp build` (bench/startup.mjs). Each command's code sits in chunks
- * loaded by the dynamic imports the sources already use, so a command still loads only what it runs.
+ * loaded by the dynamic imports the sources already use, so a command still loads only what it runs. `wxmp serve`'s
+ * server is a second bundle under dist/bundle/serve/ (see SERVE_ENTRIES below).
  *
  *   node scripts/bundle.mjs            (run by `npm run compile` after tsc)
  *
@@ -31,19 +32,33 @@ const cheerioSlim = {
   },
 };
 
-const result = await build({
+/**
+ * `wxmp serve` is bundled on its own (dist/bundle/serve/), and the main bundle imports it as an external file. Its
+ * OpenAPI layer (@hono/zod-openapi) extends zod through the whole `z` namespace, which made esbuild keep all of zod,
+ * 64 locales included, in the chunk every command that reads a config loads: 755 kB to compile on each start, against
+ * ~170 kB for what the config and front-matter schemas use (~15 ms of `wxmp build`, issue 12). The serve bundle has
+ * its own copy of what it shares with the CLI; the CLI tells errors apart by name, so that copy is harmless.
+ */
+const SERVE_ENTRIES = { 'serve/index': 'src/serve/index.ts', 'serve/accounts-store': 'src/serve/accounts-store.ts' };
+const serveExternal = {
+  name: 'serve-external',
+  setup(build) {
+    build.onResolve({ filter: /\/serve\/(index|accounts-store)\.js$/ }, (args) =>
+      args.importer.endsWith(path.join('src', 'cli', 'commands', 'serve.ts'))
+        ? { path: `../${args.path.slice(args.path.indexOf('serve/'))}`, external: true } // from dist/bundle/chunks/
+        : undefined,
+    );
+  },
+};
+
+const common = {
   absWorkingDir: repo,
-  entryPoints: { cli: 'src/cli/main.ts', worker: 'src/render/worker.ts' },
   outdir,
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
-  // juice parses with htmlparser2 (its lib/cheerio.js passes `xml` options), which is all cheerio/slim has: the full
-  // entry adds parse5, undici and iconv-lite (~1.5 MB to compile at start-up) for loaders wxmp never calls.
-  plugins: [cheerioSlim],
   external: ['sharp', 'mathjax-full', 'mathjax-full/*', 'jiti', 'playwright-core', 'mermaid'],
   // CommonJS dependencies (juice, cheerio's helpers…) call require() for Node built-ins: give the ESM chunks one.
   banner: { js: "import { createRequire as __wxmpCreateRequire } from 'node:module'; const require = __wxmpCreateRequire(import.meta.url);" },
@@ -52,7 +67,19 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-});
-const outputs = Object.entries(result.metafile.outputs);
+};
+
+const results = await Promise.all([
+  build({
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts', worker: 'src/render/worker.ts' },
+    chunkNames: 'chunks/[name]-[hash]',
+    // juice parses with htmlparser2 (its lib/cheerio.js passes `xml` options), which is all cheerio/slim has: the full
+    // entry adds parse5, undici and iconv-lite (~1.5 MB to compile at start-up) for loaders wxmp never calls.
+    plugins: [cheerioSlim, serveExternal],
+  }),
+  build({ ...common, entryPoints: SERVE_ENTRIES, chunkNames: 'serve/chunks/[name]-[hash]', plugins: [cheerioSlim] }),
+]);
+const outputs = results.flatMap((result) => Object.entries(result.metafile.outputs));
 const bytes = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
 process.stderr.write(`bundle: ${outputs.length} files, ${(bytes / 1e6).toFixed(1)} MB in ${path.relative(repo, outdir)}/\n`);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import lets esbuild keep only what is used (`{ z }` keeps all of zod: 755 kB against 170 kB)
 
 /** Front-matter keys that mean the same thing in other blog engines (Hugo, Hexo, VuePress, Jekyll…). */
 export const defaultFrontMatterAliases: Record<string, string[]> = {
