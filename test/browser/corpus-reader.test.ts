@@ -27,16 +27,14 @@
  * Without a CJK font (a bare CI image) Chinese renders as narrow boxes, so table widths in Chinese posts are
  * underestimated; code, formulas and English text are measured as they are. No timing is asserted.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuildJson } from '../helpers/cli.js';
 
-const run = promisify(execFile);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = path.resolve(repo, '../shared/corpus');
 const work = path.join(repo, 'test/.tmp/corpus-reader');
@@ -294,17 +292,11 @@ async function build(variant: Variant, dir: string): Promise<Built[]> {
   // Mermaid off: its diagrams need a browser at build time and are not what this test measures.
   writeFileSync(config, `${JSON.stringify({ mermaid: false, ...(variant.codeTheme ? { codeTheme: variant.codeTheme } : {}) })}\n`);
   const out = path.join(dir, 'out');
-  const args = [path.join(repo, 'bin/wxmp.js'), 'build', '--root', corpus, '--config', config, '--out', out, '--theme', variant.theme, '--no-cache', '--json', ...variant.posts];
-  let stdout: string;
-  try {
-    ({ stdout } = await run(process.execPath, args, { cwd: repo, maxBuffer: 256 * 1024 * 1024 }));
-  } catch (error) {
-    // Exit code 1: a post has an error (real posts are too long for WeChat, miss a title…); the HTML is still written.
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    if (failed.code !== 1 || !failed.stdout) throw new Error(`wxmp build failed (exit ${failed.code}): ${failed.stderr ?? error}`);
-    stdout = failed.stdout;
-  }
-  const report = JSON.parse(stdout) as { posts: { source: string; output: string; skipped?: boolean }[] };
+  // Exit code 1 (a post has an error: real posts are too long for WeChat, miss a title…) still writes the HTML.
+  const report = await runBuildJson<{ posts: { source: string; output: string; skipped?: boolean }[] }>(
+    ['--root', corpus, '--config', config, '--out', out, '--theme', variant.theme, '--no-cache', ...variant.posts],
+    { maxBuffer: 256 * 1024 * 1024 },
+  );
   return report.posts.filter((p) => !p.skipped).map((p) => ({ source: p.source, output: path.resolve(corpus, p.output) }));
 }
 

@@ -7,15 +7,13 @@
  * Chromium is Debian's (`apt-get install chromium`; CI's .ci/run installs it). Without it the suite is skipped
  * locally with a message, and fails in CI.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuildJson } from '../helpers/cli.js';
 
-const run = promisify(execFile);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tmpRoot = path.join(repo, 'test/.tmp');
 const CHROMIUM = '/usr/bin/chromium';
@@ -45,17 +43,8 @@ interface BuiltPost {
 /** Runs `wxmp build --json` on the repo's sample posts into `out`; returns the posts it rendered. */
 async function build(out: string, theme?: string): Promise<BuiltPost[]> {
   rmSync(out, { recursive: true, force: true });
-  const args = ['bin/wxmp.js', 'build', '--root', repo, '--out', out, '--json', ...(theme ? ['--theme', theme] : [])];
-  let stdout: string;
-  try {
-    ({ stdout } = await run(process.execPath, args, { cwd: repo, maxBuffer: 64 * 1024 * 1024 }));
-  } catch (error) {
-    // Exit code 1 means "a post has an error" (lint), which the sample posts may show on purpose: still a build.
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    if (failed.code !== 1 || !failed.stdout) throw new Error(`wxmp build failed (exit ${failed.code}): ${failed.stderr ?? error}`);
-    stdout = failed.stdout;
-  }
-  const report = JSON.parse(stdout) as { posts: (BuiltPost & { skipped?: boolean })[] };
+  // Exit code 1 ("a post has an error", which the sample posts may show on purpose) is still a build.
+  const report = await runBuildJson<{ posts: (BuiltPost & { skipped?: boolean })[] }>(['--root', repo, '--out', out, ...(theme ? ['--theme', theme] : [])]);
   return report.posts.filter((p) => !p.skipped);
 }
 

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const binPath = path.join(repoRoot, 'bin', 'wxmp.js');
@@ -40,4 +41,22 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd
 
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   return startCli(args, options).done;
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Runs `wxmp build <args> --json` as a process and returns its report. Exit code 1 means a post has an error (real
+ * posts are too long for WeChat, samples show lint on purpose): the HTML is still written, so that is a build too.
+ */
+export async function runBuildJson<Report>(args: string[], options: { maxBuffer?: number } = {}): Promise<Report> {
+  let stdout: string;
+  try {
+    ({ stdout } = await execFileAsync(process.execPath, [binPath, 'build', ...args, '--json'], { cwd: repoRoot, maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024 }));
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    if (failed.code !== 1 || !failed.stdout) throw new Error(`wxmp build failed (exit ${failed.code}): ${failed.stderr ?? error}`);
+    stdout = failed.stdout;
+  }
+  return JSON.parse(stdout) as Report;
 }
