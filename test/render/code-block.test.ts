@@ -226,6 +226,8 @@ describe('grammars load on demand', () => {
     expect(resolveLanguage('C++')).toEqual({ grammar: 'cpp', label: 'c++', unknown: false });
     expect(resolveLanguage('pycon')).toEqual({ grammar: 'python-repl', label: 'pycon', unknown: false });
     expect(resolveLanguage('docker')).toEqual({ grammar: 'dockerfile', label: 'docker', unknown: false });
+    const expected = { zsh: 'bash', console: 'shell', terminal: 'shell', golang: 'go', yml: 'yaml', proto: 'protobuf', vue: 'xml', svg: 'xml', jsonc: 'json', json5: 'json', conf: 'ini', cfg: 'ini', tex: 'latex' };
+    for (const [name, grammar] of Object.entries(expected)) expect(resolveLanguage(name).grammar, name).toBe(grammar);
     expect(resolveLanguage('yam')).toEqual({ grammar: undefined, label: 'yam', unknown: true });
   });
 });

@@ -54,25 +54,17 @@ const PLAIN_LANGUAGES = new Set(['text', 'txt', 'plain', 'plaintext', 'none', 'n
 const UNLABELLED_LANGUAGES = new Set(['text', 'txt', 'plain', 'plaintext', 'none', 'nohighlight', 'no-highlight']);
 
 /**
- * Names we map ourselves before asking highlight.js. In highlight.js `shell` is the *console session* grammar
- * (only lines starting with a `$` prompt are highlighted), but in posts ```` ```shell ```` almost always holds a
- * plain script, so it goes to `bash`; `console` keeps the session grammar.
+ * Names we map ourselves before asking highlight.js, whose own aliases (`zsh`, `golang`, `yml`, `tex`…) are in the
+ * grammar index. In highlight.js `shell` is the *console session* grammar (only lines starting with a `$` prompt are
+ * highlighted), but in posts ```` ```shell ```` almost always holds a plain script, so it goes to `bash`; `console`
+ * (a highlight.js alias) and `terminal` keep the session grammar.
  */
 const ALIASES: Readonly<Record<string, string>> = {
   shell: 'bash',
-  zsh: 'bash',
-  console: 'shell',
   terminal: 'shell',
-  golang: 'go',
-  yml: 'yaml',
-  proto: 'protobuf',
   vue: 'xml',
-  svg: 'xml',
-  jsonc: 'json',
-  json5: 'json',
   conf: 'ini',
   cfg: 'ini',
-  tex: 'latex',
 };
 
 interface CodeLanguage {
